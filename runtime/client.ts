@@ -1,0 +1,239 @@
+import { addMboxesToRequest } from "./add-mboxes-to-request.js";
+import { createAttributesProvider, type AttributesProvider } from "./attributes-provider.js";
+import type {
+  CustomerIdInput,
+  GetOffersOptions,
+  SendNotificationsOptions,
+  TargetClientOptions,
+  TargetResponseEnvelope,
+} from "./client-types.js";
+import { createDeliveryRequest, type DeliveryRequestInputs } from "./delivery-request.js";
+import type { CustomerId, DeliveryRequest, DeliveryResponse, MboxResponse, PageLoadResponse } from "./delivery-types.js";
+import { TargetUnsupportedError, TargetValidationError } from "./errors.js";
+import { postJson, type FetchFunction, type PostJsonOptions } from "./http.js";
+import { createUuid32 } from "./ids.js";
+import {
+  createLocationHintCookie,
+  createTargetCookie,
+  extractClusterFromDeviceId,
+  getDeviceId,
+  getSessionId,
+  getTargetHost,
+  LOCATION_HINT_COOKIE_NAME,
+  parseTargetCookie,
+  TARGET_COOKIE_NAME,
+} from "./target-cookie.js";
+import {
+  isNonEmptyObject,
+  validateClientOptions,
+  validateGetOffersOptions,
+  validateSendNotificationsOptions,
+} from "./validation.js";
+import { getVisitorCookieName, parseVisitorCookie } from "./visitor-cookie.js";
+import { RUNTIME_VERSION } from "./version.js";
+
+/**
+ * A Target Delivery API client with the methods of Adobe's `TargetClient` that apply server-side.
+ *
+ * @example
+ * ```ts
+ * const client = createTargetClient({ client: "acmeclient", organizationId: "1234567890@AdobeOrg" });
+ * const attributes = await client.getAttributes(["demo-engineering-flags"]);
+ * attributes.asObject("demo-engineering-flags"); // { searchProviderId: 143, ... }
+ * ```
+ */
+export interface TargetClient {
+  /**
+   * Asks Target for the offers of `mboxNames` (added to `request.execute.mboxes` as Adobe does,
+   * §2.2) and resolves with an `AttributesProvider` over their JSON offers. One Delivery API call.
+   * Rejects with a `TargetError`; the caller's `options` are never modified.
+   */
+  getAttributes(mboxNames: readonly string[], options?: GetOffersOptions): Promise<AttributesProvider>;
+  /** Sends `options.request` to the Delivery API and resolves with the response envelope. */
+  getOffers(options: GetOffersOptions): Promise<TargetResponseEnvelope>;
+  /** Sends display or click notifications, e.g. for prefetched mboxes (§4). */
+  sendNotifications(options: SendNotificationsOptions): Promise<TargetResponseEnvelope>;
+  /** The edge cluster this client now routes to, if any (sticky, §7.5). */
+  readonly targetLocationHint: string | undefined;
+}
+
+const DEFAULT_TIMEOUT = 3000;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_RETRY_DELAY = 100;
+const AUTHENTICATED_STATES = ["unknown", "authenticated", "logged_out"] as const;
+
+// Adobe's visitor `setCustomerIDs` conversion (§5.4): `{code: "id"}` or `{code: {id, authState}}`.
+function convertCustomerIds(customerIds: Record<string, CustomerIdInput> | undefined): CustomerId[] | undefined {
+  if (!customerIds) return undefined;
+  const converted: CustomerId[] = [];
+  for (const [integrationCode, value] of Object.entries(customerIds)) {
+    if (!value) continue;
+    const id = typeof value === "object" ? value.id : value;
+    const authState = typeof value === "object" ? value.authState : 0;
+    converted.push({ id, integrationCode, authenticatedState: AUTHENTICATED_STATES[authState ?? 0] ?? "unknown" });
+  }
+  return converted;
+}
+
+/**
+ * Creates a Delivery API client. Throws `TargetValidationError` with Adobe's message when
+ * `client` or `organizationId` is missing, and `TargetUnsupportedError` for on-device or hybrid
+ * decisioning.
+ *
+ * @example
+ * ```ts
+ * import { createTargetClient } from "mboxgen/runtime";
+ * const client = createTargetClient({ client: "acmeclient", organizationId: "1234567890@AdobeOrg" });
+ * const attributes = await client.getAttributes(["demo-engineering-flags"], { targetCookie });
+ * ```
+ */
+export function createTargetClient(options: TargetClientOptions): TargetClient {
+  const problem = validateClientOptions(options);
+  if (problem) throw new TargetValidationError(problem);
+  assertServerSide(options.decisioningMethod);
+
+  const config = { ...options };
+  const fetchImpl: FetchFunction = config.fetch ?? config.fetchApi ?? ((input, init) => globalThis.fetch(input, init));
+  const logger = config.logger ?? {};
+  let stickyLocationHint = config.targetLocationHint;
+  const queryPrefix = `/rest/v1/delivery?imsOrgId=${encodeURIComponent(config.organizationId)}&sessionId=`;
+  const querySuffix = config.version === undefined ? "" : `&version=${encodeURIComponent(config.version)}`;
+  const requestInputs: DeliveryRequestInputs = {
+    environmentId: config.environmentId,
+    propertyToken: config.propertyToken,
+    onInvalid: (message, item) => logger.error?.(message, item),
+  };
+  const httpOptions: PostJsonOptions = {
+    fetch: fetchImpl,
+    timeout: config.timeout || DEFAULT_TIMEOUT,
+    retries: config.retries ?? DEFAULT_RETRIES,
+    retryDelay: config.retryDelay ?? DEFAULT_RETRY_DELAY,
+  };
+
+  async function executeDelivery(callOptions: GetOffersOptions & { request: DeliveryRequest }): Promise<TargetResponseEnvelope> {
+    const cookieEntries = parseTargetCookie(callOptions.targetCookie);
+    const deviceId = getDeviceId(cookieEntries);
+    const cluster = extractClusterFromDeviceId(deviceId) || callOptions.targetLocationHint || stickyLocationHint;
+    const host = getTargetHost({ serverDomain: config.serverDomain, cluster, client: config.client, secure: config.secure });
+    const sessionId = getSessionId(cookieEntries, callOptions.sessionId, createUuid32);
+    const request = createDeliveryRequest(callOptions.request, requestInputs, {
+      deviceId,
+      ...parseVisitorCookie(callOptions.visitorCookie),
+      customerIds: convertCustomerIds(callOptions.customerIds),
+    });
+
+    const url = `${host}${queryPrefix}${encodeURIComponent(sessionId)}${querySuffix}`;
+    const headers = {
+      "Content-Type": "application/json",
+      "X-EXC-SDK": "mboxgen",
+      "X-EXC-SDK-Version": RUNTIME_VERSION,
+      "X-Request-Id": createUuid32(),
+    };
+    const body = JSON.stringify(request);
+    logger.debug?.("Request sent", host, body);
+    const parsed = await postJson(url, headers, body, httpOptions);
+    const response = (isNonEmptyObject(parsed) ? parsed : {}) as DeliveryResponse;
+    logger.debug?.("Response received", response);
+
+    const envelope = createEnvelope(config.organizationId, request, response, sessionId, cluster, callOptions.customerIds);
+    if (envelope.targetLocationHintCookie) stickyLocationHint = envelope.targetLocationHintCookie.value;
+    return envelope;
+  }
+
+  async function getOffers(callOptions: GetOffersOptions): Promise<TargetResponseEnvelope> {
+    const problem = validateGetOffersOptions(callOptions);
+    if (problem) throw new TargetValidationError(problem);
+    assertServerSide(callOptions.decisioningMethod);
+    return executeDelivery(callOptions as GetOffersOptions & { request: DeliveryRequest });
+  }
+
+  return {
+    getOffers,
+    async getAttributes(mboxNames, callOptions = {}) {
+      if (!Array.isArray(mboxNames)) {
+        throw new TargetValidationError(`getAttributes expects an array of mbox names, got ${typeof mboxNames}`);
+      }
+      const options = callOptions ?? {};
+      const request: DeliveryRequest = options.request || { context: { channel: "web" } };
+      const envelope = await getOffers({ ...options, request: addMboxesToRequest(mboxNames, request) });
+      return createAttributesProvider(envelope);
+    },
+    async sendNotifications(callOptions) {
+      const problem = validateSendNotificationsOptions(callOptions);
+      if (problem) throw new TargetValidationError(problem);
+      return executeDelivery(callOptions);
+    },
+    get targetLocationHint() {
+      return stickyLocationHint;
+    },
+  };
+}
+
+function assertServerSide(decisioningMethod: string | undefined): void {
+  if (decisioningMethod !== undefined && decisioningMethod !== "server-side") {
+    throw new TargetUnsupportedError(
+      `decisioningMethod "${decisioningMethod}" is not supported yet by mboxgen/runtime; use "server-side"`,
+    );
+  }
+}
+
+// Adobe's processResponse (§6.4-§6.5): cookies, A4T payloads, traces, response tokens, meta.
+function createEnvelope(
+  organizationId: string,
+  request: DeliveryRequest,
+  response: DeliveryResponse,
+  sessionId: string,
+  cluster: string | undefined,
+  customerIds: Record<string, CustomerIdInput> | undefined,
+): TargetResponseEnvelope {
+  const analyticsDetails: unknown[] = [];
+  const trace: unknown[] = [];
+  const responseTokens: Array<Record<string, unknown>> = [];
+  const collect = (part: MboxResponse | PageLoadResponse | undefined): void => {
+    if (typeof part !== "object" || part === null) return;
+    if (isNonEmptyObject(part.analytics)) analyticsDetails.push(part.analytics);
+    if (isNonEmptyObject(part.trace)) trace.push(part.trace);
+    if (Array.isArray(part.options)) {
+      for (const option of part.options) if (isNonEmptyObject(option?.responseTokens)) responseTokens.push(option.responseTokens);
+    }
+  };
+  // The sections in the order Adobe's processResponse reads them.
+  const { execute, prefetch } = response;
+  collect(execute?.pageLoad);
+  execute?.mboxes?.forEach(collect);
+  collect(prefetch?.pageLoad);
+  prefetch?.views?.forEach(collect);
+  prefetch?.mboxes?.forEach(collect);
+
+  const organizationState: Record<string, unknown> = {};
+  if (customerIds) organizationState.customerIDs = customerIds;
+  organizationState.sdid = {
+    supplementalDataIDCurrent: request.experienceCloud?.analytics?.supplementalDataId,
+    supplementalDataIDCurrentConsumed: { "payload:target-global-mbox": true },
+    supplementalDataIDLastConsumed: {},
+  };
+  // Keys in Adobe's order; empty ones left out, as Adobe's removeEmptyKeys does.
+  const envelope: Partial<TargetResponseEnvelope> = {
+    visitorState: { [organizationId]: organizationState },
+    request,
+    targetCookie: createTargetCookie(sessionId, response.id?.tntId),
+  };
+  const locationHintCookie = createLocationHintCookie(cluster, response.edgeHost);
+  if (locationHintCookie) envelope.targetLocationHintCookie = locationHintCookie;
+  if (analyticsDetails.length > 0) envelope.analyticsDetails = analyticsDetails;
+  if (trace.length > 0) envelope.trace = trace;
+  if (responseTokens.length > 0) envelope.responseTokens = responseTokens;
+  envelope.meta = { decisioningMethod: "server-side", remoteMboxes: [], remoteViews: [] };
+  envelope.response = response;
+  return envelope as TargetResponseEnvelope;
+}
+
+/** Cookie names and helpers, as Adobe's `TargetClient` statics. */
+export const TargetCookieNames = {
+  /** `mbox`: session and device ids. */
+  target: TARGET_COOKIE_NAME,
+  /** `mboxEdgeCluster`: the sticky edge cluster. */
+  locationHint: LOCATION_HINT_COOKIE_NAME,
+  /** `AMCV_<organizationId>`: the Experience Cloud visitor cookie. */
+  visitor: getVisitorCookieName,
+} as const;

@@ -1,0 +1,129 @@
+/**
+ * Typed errors of the runtime. Adobe's SDK rejects with plain `Error`s whose message is a status
+ * text or an undici message (TARGET-PROTOCOL.md §3.4); these keep that information and add what a
+ * caller needs to react: status, body, method and URL, cause. ky's error classes are the model.
+ *
+ * The guards (`isTargetError`, ...) check a brand registered with `Symbol.for`, which every realm
+ * of one agent shares, so they also work for errors thrown inside an Edge VM or an iframe.
+ */
+
+const TARGET_ERROR_BRAND = Symbol.for("mboxgen.TargetError");
+
+/** What kind of failure a `TargetError` stands for. */
+export type TargetErrorKind = "http" | "timeout" | "network" | "response" | "validation" | "unsupported";
+
+/**
+ * Base class of every error the runtime throws or rejects with.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.getAttributes(["hero-banner"]);
+ * } catch (error) {
+ *   if (isTargetError(error)) console.warn(error.kind, error.message);
+ * }
+ * ```
+ */
+export class TargetError extends Error {
+  /** The failure kind, stable for `switch` statements and logs. */
+  readonly kind: TargetErrorKind;
+  /** HTTP method of the failed call, when there was one. */
+  readonly method: string | undefined;
+  /** URL of the failed call, when there was one. */
+  readonly url: string | undefined;
+
+  constructor(kind: TargetErrorKind, message: string, method?: string, url?: string, cause?: unknown) {
+    super(method ? `${method} ${url} ${message}` : message, cause === undefined ? undefined : { cause });
+    // Set by hand: minifiers rename classes, and `name` is what logs and guards show.
+    this.name = `Target${kind[0]!.toUpperCase()}${kind.slice(1)}Error`;
+    this.kind = kind;
+    this.method = method;
+    this.url = url;
+    Object.defineProperty(this, TARGET_ERROR_BRAND, { value: kind });
+  }
+}
+
+/** The Delivery API answered with a status outside 200-299 (after any retries). */
+export class TargetHttpError extends TargetError {
+  /** HTTP status code, e.g. 400. */
+  readonly status: number;
+  /** HTTP status text, e.g. "Bad Request" (Adobe's SDK rejects with just this text). */
+  readonly statusText: string;
+  /** The response body: parsed JSON when it was JSON (Target sends `{status, message}`), else text. */
+  readonly body: unknown;
+
+  constructor(method: string, url: string, status: number, statusText: string, body: unknown) {
+    const detail = (body as { message?: unknown } | null)?.message;
+    super("http", `failed with HTTP ${status} ${statusText}${detail === undefined ? "" : `: ${String(detail)}`}`, method, url);
+    this.status = status;
+    this.statusText = statusText;
+    this.body = body;
+  }
+}
+
+/** The call did not complete within the client's `timeout`; the request in flight was aborted. */
+export class TargetTimeoutError extends TargetError {
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(method: string, url: string, timeout: number) {
+    super("timeout", `timed out after ${timeout} ms`, method, url);
+    this.timeout = timeout;
+  }
+}
+
+/** The request never got a response: DNS, refused or reset connection, TLS. `cause` holds fetch's error. */
+export class TargetNetworkError extends TargetError {
+  constructor(method: string, url: string, cause: unknown) {
+    super("network", `failed: ${(cause as Error | undefined)?.message ?? String(cause)}`, method, url, cause);
+  }
+}
+
+/** A 2xx response whose body could not be read as a Delivery API response. `cause` holds the parse error. */
+export class TargetResponseError extends TargetError {
+  constructor(method: string, url: string, reason: string, cause?: unknown) {
+    super("response", `returned an unreadable response: ${reason}`, method, url, cause);
+  }
+}
+
+/**
+ * Bad arguments or options. The message is Adobe's own text where Adobe has one
+ * (`Options map is required`, `Client is required`, ...; TARGET-PROTOCOL.md §2.5).
+ */
+export class TargetValidationError extends TargetError {
+  constructor(message: string) {
+    super("validation", message);
+  }
+}
+
+/** An option that Adobe's SDK supports and mboxgen's runtime does not (yet), such as on-device decisioning. */
+export class TargetUnsupportedError extends TargetError {
+  constructor(message: string) {
+    super("unsupported", message);
+  }
+}
+
+function brandOf(value: unknown): TargetErrorKind | undefined {
+  return (value as { [TARGET_ERROR_BRAND]?: TargetErrorKind } | null)?.[TARGET_ERROR_BRAND];
+}
+
+function guardFor<Guarded extends TargetError>(kind: TargetErrorKind): (value: unknown) => value is Guarded {
+  return (value): value is Guarded => brandOf(value) === kind;
+}
+
+/** True for any runtime error, from this realm or another. */
+export function isTargetError(value: unknown): value is TargetError {
+  return brandOf(value) !== undefined;
+}
+
+/** True for an HTTP status error, from this realm or another. */
+export const isTargetHttpError = guardFor<TargetHttpError>("http");
+
+/** True for a timeout, from this realm or another. */
+export const isTargetTimeoutError = guardFor<TargetTimeoutError>("timeout");
+
+/** True for a network failure, from this realm or another. */
+export const isTargetNetworkError = guardFor<TargetNetworkError>("network");
+
+/** True for an unreadable 2xx response, from this realm or another. */
+export const isTargetResponseError = guardFor<TargetResponseError>("response");

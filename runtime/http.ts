@@ -1,0 +1,129 @@
+import {
+  TargetHttpError,
+  TargetNetworkError,
+  TargetResponseError,
+  TargetTimeoutError,
+} from "./errors.js";
+
+/** The `fetch` signature the runtime needs: the global one, undici's, or any WHATWG-compatible one. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/** How one Delivery API call is made. */
+export interface PostJsonOptions {
+  fetch: FetchFunction;
+  /** One budget for the whole call, retries and backoff included. */
+  timeout: number;
+  /** Retries after the first attempt, for network errors, 429 and 5xx only. */
+  retries: number;
+  /** Upper bound of the first backoff in ms; doubles per retry, full jitter. */
+  retryDelay: number;
+}
+
+const METHOD = "POST";
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Milliseconds a `Retry-After` header asks for, or `undefined` when absent or unreadable. */
+function parseRetryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, milliseconds);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+async function readErrorBody(response: Response): Promise<unknown> {
+  try {
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * POSTs a JSON body and resolves with the parsed JSON response (`{}` for an empty 2xx such as 204).
+ *
+ * Deliberately unlike Adobe's SDK (TARGET-PROTOCOL.md §8, README "Differences"): only network
+ * errors, 429 and 5xx are retried, at most `retries` times with jittered exponential backoff that
+ * honours `Retry-After`; the single `timeout` covers every attempt and aborts the one in flight,
+ * so nothing keeps running after the promise settles. Rejects only with `TargetError` subclasses.
+ */
+export async function postJson(url: string, headers: Record<string, string>, body: string, options: PostJsonOptions): Promise<unknown> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeout);
+  const deadline = Date.now() + options.timeout;
+  const timeoutError = (): TargetTimeoutError => new TargetTimeoutError(METHOD, url, options.timeout);
+
+  try {
+    for (let attempt = 0; ; attempt += 1) {
+      const canRetry = attempt < options.retries;
+      const backoff = Math.random() * options.retryDelay * 2 ** attempt;
+      let response: Response;
+      try {
+        response = await options.fetch(url, { method: METHOD, headers, body, signal: controller.signal });
+      } catch (error) {
+        if (timedOut) throw timeoutError();
+        if (!canRetry || Date.now() + backoff >= deadline) throw new TargetNetworkError(METHOD, url, error);
+        await sleep(backoff, controller.signal);
+        if (timedOut) throw timeoutError();
+        continue;
+      }
+
+      if (response.status >= 200 && response.status < 300) {
+        let text: string;
+        try {
+          text = await response.text();
+        } catch (error) {
+          if (timedOut) throw timeoutError();
+          throw new TargetResponseError(METHOD, url, "the body could not be read", error);
+        }
+        if (text.trim() === "") return {};
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          throw new TargetResponseError(METHOD, url, `the body is not JSON (${text.slice(0, 80)})`, error);
+        }
+      }
+
+      const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+      const delay = retryAfter ?? backoff;
+      if (canRetry && isRetryableStatus(response.status) && Date.now() + delay < deadline) {
+        await response.body?.cancel().catch(() => undefined);
+        await sleep(delay, controller.signal);
+        if (timedOut) throw timeoutError();
+        continue;
+      }
+      const errorBody = await readErrorBody(response);
+      if (timedOut) throw timeoutError();
+      throw new TargetHttpError(METHOD, url, response.status, response.statusText, errorBody);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}

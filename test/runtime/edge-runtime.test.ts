@@ -1,0 +1,67 @@
+/**
+ * The runtime bundled for a web platform (esbuild, platform "browser") loads and answers
+ * getAttributes inside Vercel's Edge Runtime VM against the loopback server. Adobe's SDK cannot
+ * run there: even its browser bundle needs node's crypto and https.
+ */
+import { build } from "esbuild";
+import { EdgeVM } from "@edge-runtime/vm";
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDeliveryServer, type DeliveryTestServer } from "../support/delivery-server.js";
+
+const runtimeFolder = fileURLToPath(new URL("../../runtime/", import.meta.url));
+let server: DeliveryTestServer;
+let bundle: string;
+
+beforeAll(async () => {
+  server = await startDeliveryServer({ "edge-flags": [{ content: { region: "eu", rollout: 0.25 } }] });
+  const result = await build({
+    entryPoints: [`${runtimeFolder}index.ts`],
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    globalName: "mboxgenRuntime",
+    write: false,
+    logLevel: "silent",
+  });
+  bundle = result.outputFiles[0]!.text;
+});
+afterAll(() => server.close());
+
+describe("edge runtime", () => {
+  it("runtime/ imports nothing but its own files", () => {
+    for (const file of readdirSync(runtimeFolder)) {
+      const source = readFileSync(`${runtimeFolder}${file}`, "utf8");
+      const specifiers = [...source.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm)].map((match) => match[1]);
+      expect(specifiers.length, `${file} has imports`).toBeGreaterThanOrEqual(file === "index.ts" ? 5 : 0);
+      for (const specifier of specifiers) expect(specifier, `${file} imports ${specifier}`).toMatch(/^\.\/[a-z-]+\.js$/);
+    }
+  });
+
+  it("answers getAttributes inside @edge-runtime/vm", async () => {
+    const vm = new EdgeVM();
+    vm.evaluate(bundle);
+    const result = await vm.evaluate(`(async () => {
+      const client = mboxgenRuntime.createTargetClient({
+        client: "mockclient", organizationId: "MOCKORG@AdobeOrg", serverDomain: ${JSON.stringify(server.serverDomain)}, secure: false,
+      });
+      const attributes = await client.getAttributes(["edge-flags"]);
+      return JSON.stringify({ all: attributes.asObject(), region: attributes.getValue("edge-flags", "region") });
+    })()`);
+    expect(JSON.parse(result as string)).toEqual({ all: { "edge-flags": { region: "eu", rollout: 0.25 } }, region: "eu" });
+    expect(server.requests.at(-1)?.headers["x-exc-sdk"]).toBe("mboxgen");
+  });
+
+  it("errors raised inside the VM pass the guards of this realm", async () => {
+    const vm = new EdgeVM();
+    vm.evaluate(bundle);
+    const error = await vm.evaluate(`(async () => {
+      const client = mboxgenRuntime.createTargetClient({ client: "c", organizationId: "o" });
+      return client.getAttributes([]).catch((caught) => caught);
+    })()`);
+    const { isTargetError } = await import("mboxgen/runtime");
+    expect(error instanceof Error).toBe(false); // another realm's Error
+    expect(isTargetError(error)).toBe(true);
+  });
+});
