@@ -20,9 +20,10 @@ export function getVisitorCookieName(organizationId: string): string {
 /** Extracts the ECID and Audience Manager values from a visitor cookie value; unknown parts are ignored. */
 export function parseVisitorCookie(cookieValue: string | undefined): VisitorCookieValues {
   const result: VisitorCookieValues = {};
+  if (!cookieValue) return result;
   let decoded: string;
   try {
-    decoded = decodeURIComponent(cookieValue ?? "");
+    decoded = decodeURIComponent(cookieValue);
   } catch {
     return result;
   }
