@@ -132,7 +132,7 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
     const body = JSON.stringify(request);
     logger.debug?.("Request sent", host, body);
     const parsed = await postJson(url, headers, body, httpOptions);
-    const response = (isNonEmptyObject(parsed) ? parsed : {}) as DeliveryResponse;
+    const response = (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {}) as DeliveryResponse;
     logger.debug?.("Response received", response);
 
     const envelope = createEnvelope(config.organizationId, request, response, sessionId, cluster, callOptions.customerIds);

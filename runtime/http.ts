@@ -34,19 +34,9 @@ function parseRetryAfter(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+// Backoff is only ever started when it ends before the deadline, so it needs no abort handling.
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 async function readErrorBody(response: Response): Promise<unknown> {
@@ -90,8 +80,7 @@ export async function postJson(url: string, headers: Record<string, string>, bod
       } catch (error) {
         if (timedOut) throw timeoutError();
         if (!canRetry || Date.now() + backoff >= deadline) throw new TargetNetworkError(METHOD, url, error);
-        await sleep(backoff, controller.signal);
-        if (timedOut) throw timeoutError();
+        await sleep(backoff);
         continue;
       }
 
@@ -115,8 +104,7 @@ export async function postJson(url: string, headers: Record<string, string>, bod
       const delay = retryAfter ?? backoff;
       if (canRetry && isRetryableStatus(response.status) && Date.now() + delay < deadline) {
         await response.body?.cancel().catch(() => undefined);
-        await sleep(delay, controller.signal);
-        if (timedOut) throw timeoutError();
+        await sleep(delay);
         continue;
       }
       const errorBody = await readErrorBody(response);

@@ -104,21 +104,20 @@ export function getTargetHost(options: {
   return `${scheme}${options.client}.${TARGET_HOST_SUFFIX}`;
 }
 
-function serializeEntry(entry: CookieEntry): string {
-  return [encodeURIComponent(entry.name), encodeURIComponent(entry.value), entry.expires].join("#");
+function serializeEntry(name: string, value: string, expires: number): string {
+  return `${encodeURIComponent(name)}#${encodeURIComponent(value)}#${expires}`;
 }
 
 /** The `mbox` cookie to hand back after a call: the session entry, plus `PC` when Target sent a tntId (§7.2). */
 export function createTargetCookie(sessionId: string, tntId: string | undefined): TargetCookie {
   const now = nowInSeconds();
-  const entries: CookieEntry[] = [{ name: SESSION_ENTRY, value: sessionId, expires: now + SESSION_MAX_AGE_SECONDS }];
-  if (tntId) entries.push({ name: DEVICE_ENTRY, value: tntId, expires: now + DEVICE_MAX_AGE_SECONDS });
-  const maxExpires = Math.max(...entries.map((entry) => entry.expires));
-  return {
-    name: TARGET_COOKIE_NAME,
-    value: entries.map(serializeEntry).join("|"),
-    maxAge: Math.ceil(Math.abs(maxExpires * 1000 - Date.now()) / 1000),
-  };
+  let value = serializeEntry(SESSION_ENTRY, sessionId, now + SESSION_MAX_AGE_SECONDS);
+  let maxExpires = now + SESSION_MAX_AGE_SECONDS;
+  if (tntId) {
+    maxExpires = now + DEVICE_MAX_AGE_SECONDS;
+    value += `|${serializeEntry(DEVICE_ENTRY, tntId, maxExpires)}`;
+  }
+  return { name: TARGET_COOKIE_NAME, value, maxAge: Math.ceil(Math.abs(maxExpires * 1000 - Date.now()) / 1000) };
 }
 
 /** The `mboxEdgeCluster` cookie: the request's cluster, else the one from `edgeHost`; none without either. */
