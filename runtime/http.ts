@@ -5,8 +5,28 @@ import {
   TargetTimeoutError,
 } from "./errors.js";
 
-/** The `fetch` signature the runtime needs: the global one, undici's, or any WHATWG-compatible one. */
-export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+/** What the runtime reads of a fetch response: the global `Response` and node-fetch's both fit. */
+export interface FetchResponse {
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  body?: { cancel(): Promise<void> } | null;
+}
+
+/** What the runtime passes to fetch. `signal` is an `AbortSignal`, typed loosely so no DOM types are needed. */
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: any;
+}
+
+/**
+ * The `fetch` signature the runtime needs: the global one, undici's, node-fetch, or any
+ * WHATWG-compatible one. Declared structurally, so the runtime's types need no DOM or Node typings.
+ */
+export type FetchFunction = (input: string, init: FetchInit) => Promise<FetchResponse>;
 
 /** How one Delivery API call is made. */
 export interface PostJsonOptions {
@@ -39,7 +59,7 @@ function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
-async function readErrorBody(response: Response): Promise<unknown> {
+async function readErrorBody(response: FetchResponse): Promise<unknown> {
   try {
     const text = await response.text();
     try {
@@ -74,7 +94,7 @@ export async function postJson(url: string, headers: Record<string, string>, bod
     for (let attempt = 0; ; attempt += 1) {
       const canRetry = attempt < options.retries;
       const backoff = Math.random() * options.retryDelay * 2 ** attempt;
-      let response: Response;
+      let response: FetchResponse;
       try {
         response = await options.fetch(url, { method: METHOD, headers, body, signal: controller.signal });
       } catch (error) {

@@ -32,7 +32,22 @@ export {
   TargetValidationError,
 } from "./errors.js";
 export type { TargetErrorKind } from "./errors.js";
-export type { FetchFunction } from "./http.js";
+export type { FetchFunction, FetchInit, FetchResponse } from "./http.js";
 export type { TargetCookie } from "./target-cookie.js";
 export type * from "./delivery-types.js";
 export { RUNTIME_VERSION } from "./version.js";
+export { defineMbox, getTypedAttributes, isJsonEqual, isJsonObject } from "./accessors.js";
+export type {
+  AccessorOptions,
+  AccessorsByExportName,
+  AttributeSpec,
+  AttributesClient,
+  AttributesSource,
+  FallbackEvent,
+  FallbackReason,
+  MboxAccessors,
+  MboxAccessorsBase,
+  MboxDescriptor,
+  MboxSpec,
+  WithDefaults,
+} from "./accessors.js";

@@ -1,0 +1,96 @@
+/**
+ * The CLI's disk access: reading the schema folder and the previous output, comparing, and
+ * replacing the output folder all at once. The generator itself never touches the disk.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { createGeneratorError } from "../errors.js";
+import type { GeneratedFile } from "../generate.js";
+import type { SchemaSource } from "../json-document.js";
+import { isGeneratedText } from "../stamp.js";
+
+function toPosix(path: string): string {
+  return path.split(sep).join("/");
+}
+
+async function listFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/**
+ * Reads every `.json` file under `folder` (recursively), with paths relative to `cwd` and
+ * `/`-separated, as the generated headers show them.
+ *
+ * @example
+ * ```ts
+ * const { files } = await generate({ schemas: await readSchemaFolder("schemas") });
+ * ```
+ */
+export async function readSchemaFolder(folder: string, cwd = process.cwd()): Promise<SchemaSource[]> {
+  const files = (await listFiles(folder)).filter((file) => file.endsWith(".json"));
+  return Promise.all(files.map(async (file) => ({ path: toPosix(relative(cwd, file)), text: await readFile(file, "utf8") })));
+}
+
+/** The files currently in the output folder, by path relative to it (empty when it does not exist). */
+export async function readOutputFolder(folder: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  if (!existsSync(folder)) return files;
+  for (const file of await listFiles(folder)) files.set(toPosix(relative(folder, file)), await readFile(file, "utf8"));
+  return files;
+}
+
+/** How the output folder differs from what generate produced. */
+export interface OutputDifference {
+  stale: string[];
+  missing: string[];
+  extra: string[];
+}
+
+/** Compares generated files with the folder's current files. */
+export function compareOutput(generated: readonly GeneratedFile[], current: ReadonlyMap<string, string>): OutputDifference {
+  const generatedPaths = new Set(generated.map((file) => file.path));
+  return {
+    stale: generated.filter((file) => current.has(file.path) && current.get(file.path) !== file.text).map((file) => file.path),
+    missing: generated.filter((file) => !current.has(file.path)).map((file) => file.path),
+    extra: [...current.keys()].filter((path) => !generatedPaths.has(path)).sort(),
+  };
+}
+
+/**
+ * Replaces the output folder with exactly `files`, all at once: they are written to a sibling
+ * folder first, then swapped in by renaming. On any failure the old folder is left (or put back)
+ * as it was. Refuses a folder holding files mboxgen did not generate.
+ */
+export async function replaceOutputFolder(folder: string, files: readonly GeneratedFile[], current: ReadonlyMap<string, string>): Promise<void> {
+  for (const [path, text] of current) {
+    if (!path.endsWith(".ts") || path.includes("/") || !isGeneratedText(text)) {
+      throw createGeneratorError("OUTPUT_NOT_OWNED", { folder, file: path });
+    }
+  }
+  const staging = `${folder}.mboxgen-new-${process.pid}`;
+  const previous = `${folder}.mboxgen-old-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    await mkdir(staging, { recursive: true });
+    for (const file of files) {
+      await mkdir(dirname(join(staging, file.path)), { recursive: true });
+      await writeFile(join(staging, file.path), file.text);
+    }
+    const hadFolder = existsSync(folder);
+    if (hadFolder) await rename(folder, previous);
+    try {
+      await rename(staging, folder);
+    } catch (error) {
+      if (hadFolder) await rename(previous, folder);
+      throw error;
+    }
+    if (hadFolder) await rm(previous, { recursive: true, force: true });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The generator's typed error catalog. Every code has exactly one message builder; the compiler
+ * checks that the catalog covers every code (quicktype's Messages.ts pattern).
+ *
+ * Message format (STYLE.md §5): `<file>[:line:col] <json-pointer>: <what is wrong>; <how to fix> [CODE]`.
+ */
+
+/** The parameters each error code needs. */
+export interface ErrorParameters {
+  NO_SCHEMAS: { folder: string };
+  JSON_SYNTAX: { reason: string };
+  SCHEMA_ROOT_NOT_OBJECT: { found: string };
+  SCHEMA_NOT_AN_OBJECT: { found: string };
+  SCHEMA_UNSUPPORTED_KEYWORD: { keyword: string };
+  SCHEMA_INVALID_KEYWORD: { keyword: string; expected: string };
+  SCHEMA_UNKNOWN_TYPE: { type: string };
+  REF_NOT_FOUND: { ref: string; targetFile: string };
+  REF_POINTER_NOT_FOUND: { ref: string; targetFile: string };
+  REF_UNSUPPORTED: { ref: string };
+  DEFAULT_INVALID: { key: string; value: string };
+  DUPLICATE_MBOX: { mbox: string; otherFile: string };
+  NAME_UNDERIVABLE: { what: "export name" | "accessor name"; name: string; configPath: string };
+  NAME_INVALID: { what: "export name" | "accessor name"; name: string; configPath: string };
+  NAME_RESERVED: { what: "export name" | "accessor name"; name: string; reservedFor: string; configPath: string };
+  NAME_COLLISION: { what: "export name" | "accessor name" | "type name" | "file name"; name: string; first: string; second: string; configPath: string };
+  CONFIG_INVALID: { reason: string };
+  CONFIG_UNKNOWN_MBOX: { mbox: string };
+  CONFIG_UNKNOWN_KEY: { mbox: string; key: string };
+  TYPES_FAILED: { reason: string };
+  OUTPUT_NOT_OWNED: { folder: string; file: string };
+}
+
+/** Every error code. */
+export type GeneratorErrorCode = keyof ErrorParameters;
+
+type MessageBuilder<Code extends GeneratorErrorCode> = (parameters: ErrorParameters[Code]) => { problem: string; fix: string };
+
+/** One message builder per code; a missing or extra entry is a compile error. */
+const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
+  NO_SCHEMAS: ({ folder }) => ({
+    problem: `no *.schema.json files in ${folder}`,
+    fix: "add one JSON Schema per mbox named <mbox>.schema.json, or point --schemas at the folder that has them",
+  }),
+  JSON_SYNTAX: ({ reason }) => ({ problem: `invalid JSON (${reason})`, fix: "fix the JSON syntax at that position" }),
+  SCHEMA_ROOT_NOT_OBJECT: ({ found }) => ({
+    problem: `the root schema of an mbox must describe an object (its JSON offer), found ${found}`,
+    fix: 'set "type": "object" and list the offer\'s keys under "properties"',
+  }),
+  SCHEMA_NOT_AN_OBJECT: ({ found }) => ({
+    problem: `a schema must be an object or a boolean, found ${found}`,
+    fix: "replace it with a JSON Schema object such as {} or { \"type\": \"string\" }",
+  }),
+  SCHEMA_UNSUPPORTED_KEYWORD: ({ keyword }) => ({
+    problem: `the keyword "${keyword}" is not supported by mboxgen`,
+    fix: "describe the value with type, properties, items, enum, const, anyOf or oneOf instead",
+  }),
+  SCHEMA_INVALID_KEYWORD: ({ keyword, expected }) => ({
+    problem: `"${keyword}" must be ${expected}`,
+    fix: `correct the value of "${keyword}"`,
+  }),
+  SCHEMA_UNKNOWN_TYPE: ({ type }) => ({
+    problem: `unknown type "${type}"`,
+    fix: 'use one of "string", "number", "integer", "boolean", "null", "object", "array"',
+  }),
+  REF_NOT_FOUND: ({ ref, targetFile }) => ({
+    problem: `$ref "${ref}" points to ${targetFile}, which is not among the schema files`,
+    fix: `create ${targetFile} in the schemas folder or correct the $ref`,
+  }),
+  REF_POINTER_NOT_FOUND: ({ ref, targetFile }) => ({
+    problem: `$ref "${ref}" points to a location that does not exist in ${targetFile}`,
+    fix: "correct the JSON pointer after # in the $ref",
+  }),
+  REF_UNSUPPORTED: ({ ref }) => ({
+    problem: `$ref "${ref}" is not a local pointer (#/...) or a relative file in the schemas folder`,
+    fix: "copy the referenced schema into the schemas folder and reference it by relative path",
+  }),
+  DEFAULT_INVALID: ({ key, value }) => ({
+    problem: `the default of "${key}" (${value}) does not match its own schema`,
+    fix: "change the default or the schema so that the default is a valid value",
+  }),
+  DUPLICATE_MBOX: ({ mbox, otherFile }) => ({
+    problem: `mbox "${mbox}" is also defined by ${otherFile}`,
+    fix: 'keep one schema per mbox; check the file names and "x-mbox" values',
+  }),
+  NAME_UNDERIVABLE: ({ what, name, configPath }) => ({
+    problem: `no ${what} can be derived from "${name}" (it has no letters or digits)`,
+    fix: `set ${configPath} in the config`,
+  }),
+  NAME_INVALID: ({ what, name, configPath }) => ({
+    problem: `the configured ${what} "${name}" is not a valid TypeScript identifier`,
+    fix: `correct ${configPath} in the config`,
+  }),
+  NAME_RESERVED: ({ what, name, reservedFor, configPath }) => ({
+    problem: `the ${what} "${name}" is reserved (${reservedFor})`,
+    fix: `choose another name with ${configPath} in the config`,
+  }),
+  NAME_COLLISION: ({ what, name, first, second, configPath }) => ({
+    problem: `${first} and ${second} both get the ${what} "${name}"`,
+    fix: `give one of them another name with ${configPath} in the config`,
+  }),
+  CONFIG_INVALID: ({ reason }) => ({ problem: `invalid config: ${reason}`, fix: "correct the config file (see README, Config)" }),
+  CONFIG_UNKNOWN_MBOX: ({ mbox }) => ({
+    problem: `the config names mbox "${mbox}", which has no schema`,
+    fix: "remove the entry or add the mbox's schema",
+  }),
+  CONFIG_UNKNOWN_KEY: ({ mbox, key }) => ({
+    problem: `the config names key "${key}" of mbox "${mbox}", which its schema does not declare`,
+    fix: "remove the entry or add the key to the schema's properties",
+  }),
+  TYPES_FAILED: ({ reason }) => ({
+    problem: `json-schema-to-typescript could not compile this schema: ${reason}`,
+    fix: "simplify the schema at that location",
+  }),
+  OUTPUT_NOT_OWNED: ({ folder, file }) => ({
+    problem: `the output folder ${folder} holds ${file}, which mboxgen did not generate`,
+    fix: "point --out at a folder that only mboxgen writes to (it replaces the whole folder), or move that file",
+  }),
+};
+
+/** Where an error is: file, optional line and column (1-based), optional JSON pointer. */
+export interface ErrorLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  pointer?: string;
+}
+
+/**
+ * The one error type of the generator: a code from the catalog, a location, and the message built
+ * from both. A wrapped error stays available as `cause`.
+ */
+export class GeneratorError extends Error {
+  /** The catalog code, e.g. `REF_NOT_FOUND`. */
+  readonly code: GeneratorErrorCode;
+  /** Where the problem is. */
+  readonly location: ErrorLocation;
+  /** What is wrong, without location or fix. */
+  readonly problem: string;
+  /** How to fix it. */
+  readonly fix: string;
+
+  constructor(code: GeneratorErrorCode, problem: string, fix: string, location: ErrorLocation, cause?: unknown) {
+    super(formatMessage(code, problem, fix, location), cause === undefined ? undefined : { cause });
+    this.name = "GeneratorError";
+    this.code = code;
+    this.location = location;
+    this.problem = problem;
+    this.fix = fix;
+  }
+}
+
+function formatMessage(code: GeneratorErrorCode, problem: string, fix: string, location: ErrorLocation): string {
+  let where = location.file ?? "";
+  if (location.file && location.line !== undefined) where += `:${location.line}:${location.column ?? 1}`;
+  if (location.pointer !== undefined) where += `${where ? " " : ""}${location.pointer || "/"}`;
+  return `${where ? `${where}: ` : ""}${problem}; ${fix} [${code}]`;
+}
+
+/** Creates a catalog error. */
+export function createGeneratorError<Code extends GeneratorErrorCode>(
+  code: Code,
+  parameters: ErrorParameters[Code],
+  location: ErrorLocation = {},
+  cause?: unknown,
+): GeneratorError {
+  const { problem, fix } = (catalog[code] as MessageBuilder<Code>)(parameters);
+  return new GeneratorError(code, problem, fix, location, cause);
+}
+
+/** Several generator errors at once: every problem of the inputs, reported together. */
+export class GeneratorErrors extends Error {
+  /** The individual errors, in file order. */
+  readonly errors: GeneratorError[];
+
+  constructor(errors: GeneratorError[]) {
+    super(errors.map((error) => error.message).join("\n"));
+    this.name = "GeneratorErrors";
+    this.errors = errors;
+  }
+}
+
+/** True for a `GeneratorError` or `GeneratorErrors`. */
+export function isGeneratorError(value: unknown): value is GeneratorError | GeneratorErrors {
+  return value instanceof GeneratorError || value instanceof GeneratorErrors;
+}

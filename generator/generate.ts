@@ -1,0 +1,149 @@
+/**
+ * `generate`: the whole pipeline, `load → normalize → buildIr → name → emit → format`, over
+ * in-memory inputs. Returns the files; never touches the disk (the CLI writes them).
+ */
+import { buildIr } from "./build-ir.js";
+import { createGenerateContext, validateConfig, type GenerateContext, type MboxgenConfig } from "./config.js";
+import { emitIndexModule } from "./emit/index-module.js";
+import { emitMboxModule } from "./emit/mbox-module.js";
+import { emitOfferTypes } from "./emit/offer-types.js";
+import { createGeneratorError, GeneratorErrors, type GeneratorError } from "./errors.js";
+import { format } from "./format.js";
+import type { MboxIr } from "./ir.js";
+import type { SchemaSource } from "./json-document.js";
+import { load } from "./load.js";
+import { name } from "./naming.js";
+import { normalize } from "./normalize.js";
+import { hashText, isCurrent, stamp } from "./stamp.js";
+import { GENERATOR_VERSION } from "./version.js";
+
+/**
+ * What `generate` takes.
+ *
+ * @example
+ * ```ts
+ * import { generate, readSchemaFolder } from "mboxgen";
+ * const { files } = await generate({ schemas: await readSchemaFolder("schemas"), config: { runtimeImport: "mboxgen/runtime" } });
+ * ```
+ */
+export interface GenerateInput {
+  /** The schema folder's JSON files (`*.schema.json` are mboxes; others can be `$ref` targets). */
+  schemas: readonly SchemaSource[];
+  /** Options; see `MboxgenConfig`. `schemas` and `out` are the CLI's concern and ignored here. */
+  config?: MboxgenConfig;
+  /** How the index header names the schema folder. Default `"schemas"`. */
+  schemasLabel?: string;
+  /** The command each header prints to regenerate the file. Default `"npx mboxgen generate"`. */
+  regenerateCommand?: string;
+  /** The files of a previous run, by path: files whose inputs did not change are reused as they are. */
+  previousFiles?: ReadonlyMap<string, string>;
+}
+
+/** One generated file; `path` is relative to the output folder. */
+export interface GeneratedFile {
+  path: string;
+  text: string;
+}
+
+/** What `generate` returns. */
+export interface GenerateResult {
+  /** Every file of the output folder, sorted by path. */
+  files: GeneratedFile[];
+  /** How many mbox modules were reused from `previousFiles`. */
+  reused: number;
+}
+
+function byLocation(left: GeneratorError, right: GeneratorError): number {
+  const leftKey = `${left.location.file ?? ""}\u0000${String(left.location.line ?? 0).padStart(8, "0")}`;
+  const rightKey = `${right.location.file ?? ""}\u0000${String(right.location.line ?? 0).padStart(8, "0")}`;
+  return leftKey < rightKey ? -1 : leftKey > rightKey ? 1 : 0;
+}
+
+// Everything a module's bytes depend on: a change here, and only here, regenerates it.
+function moduleInputHash(ir: MboxIr, context: GenerateContext): string {
+  return hashText(
+    JSON.stringify({
+      generator: GENERATOR_VERSION,
+      ir: { ...ir, definitions: [...ir.definitions] },
+      runtimeImport: context.runtimeImport,
+      format: context.format,
+      prettier: context.prettier,
+      command: context.regenerateCommand,
+    }),
+  );
+}
+
+/**
+ * Generates the typed modules for a set of mbox schemas. Pure: the same input gives the same bytes.
+ * Throws `GeneratorErrors` listing every problem of the input; then nothing is produced.
+ */
+export async function generate(input: GenerateInput): Promise<GenerateResult> {
+  const config = input.config ?? {};
+  const errors: GeneratorError[] = [...validateConfig(config, undefined)];
+  if (errors.length > 0) throw new GeneratorErrors(errors);
+  const context = createGenerateContext(config, input.regenerateCommand ?? "npx mboxgen generate");
+  const schemasLabel = input.schemasLabel ?? "schemas";
+
+  // load
+  const loaded = load(input.schemas);
+  errors.push(...loaded.errors);
+  if (loaded.mboxes.length === 0 && errors.length === 0) errors.push(createGeneratorError("NO_SCHEMAS", { folder: schemasLabel }));
+  const knownMboxes = new Set(loaded.mboxes.map((mbox) => mbox.mbox));
+  for (const mbox of Object.keys(context.mboxes)) {
+    if (!knownMboxes.has(mbox) && loaded.errors.length === 0) errors.push(createGeneratorError("CONFIG_UNKNOWN_MBOX", { mbox }));
+  }
+
+  // normalize and buildIr
+  const irs: MboxIr[] = [];
+  for (const mbox of loaded.mboxes) {
+    const mboxConfig = context.mboxes[mbox.mbox];
+    const normalizeErrors: GeneratorError[] = [];
+    const typesSchema = normalize({ loaded: mbox, documents: loaded.documents, config: mboxConfig, errors: normalizeErrors });
+    const built = buildIr(mbox, loaded.documents, mboxConfig);
+    errors.push(...built.errors, ...normalizeErrors);
+    const declaredKeys = new Set(built.ir.attributes.map((attribute) => attribute.key));
+    for (const key of Object.keys(mboxConfig?.keys ?? {})) {
+      if (!declaredKeys.has(key)) errors.push(createGeneratorError("CONFIG_UNKNOWN_KEY", { mbox: mbox.mbox, key }, { file: mbox.document.path }));
+    }
+    irs.push({ ...built.ir, typesSchema });
+  }
+
+  // name
+  const named = name(irs, context);
+  errors.push(...named.errors);
+  if (errors.length > 0) throw new GeneratorErrors(errors.sort(byLocation));
+
+  // emit and format, reusing modules whose inputs did not change
+  const reservedTypeNames = new Set(named.mboxes.flatMap((ir) => [ir.typeName, ir.accessorsTypeName]));
+  reservedTypeNames.add("MboxAccessors");
+  const files: GeneratedFile[] = [];
+  let reused = 0;
+  for (const ir of named.mboxes) {
+    const path = `${ir.fileName}.ts`;
+    const inputHash = moduleInputHash(ir, context);
+    const previous = input.previousFiles?.get(path);
+    if (isCurrent(previous, inputHash)) {
+      files.push({ path, text: previous! });
+      reused += 1;
+      continue;
+    }
+    const offerTypes = await emitOfferTypes(ir, reservedTypeNames);
+    if (typeof offerTypes !== "string") {
+      errors.push(offerTypes);
+      continue;
+    }
+    const source = emitMboxModule(ir, offerTypes, context);
+    files.push({ path, text: stamp(context.format ? await format(source, context.prettier) : source, inputHash) });
+  }
+  if (errors.length > 0) throw new GeneratorErrors(errors.sort(byLocation));
+
+  const indexSource = emitIndexModule(named.mboxes, schemasLabel, context);
+  const indexHash = hashText(JSON.stringify({ generator: GENERATOR_VERSION, indexSource, context }));
+  const previousIndex = input.previousFiles?.get("index.ts");
+  files.push({
+    path: "index.ts",
+    text: isCurrent(previousIndex, indexHash) ? previousIndex! : stamp(context.format ? await format(indexSource, context.prettier) : indexSource, indexHash),
+  });
+  files.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+  return { files, reused };
+}

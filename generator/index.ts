@@ -1,0 +1,14 @@
+/**
+ * mboxgen's generator API: `generate` returns the typed modules for a set of mbox schemas
+ * without touching the disk; `readSchemaFolder` reads a folder for it.
+ */
+export { generate } from "./generate.js";
+export type { GenerateInput, GenerateResult, GeneratedFile } from "./generate.js";
+export type { KeyConfig, MboxConfig, MboxgenConfig } from "./config.js";
+export type { SchemaSource } from "./json-document.js";
+export { GeneratorError, GeneratorErrors, isGeneratorError } from "./errors.js";
+export type { ErrorLocation, GeneratorErrorCode } from "./errors.js";
+export { readSchemaFolder } from "./cli/files.js";
+export { runCli } from "./cli/main.js";
+export type { CliEnvironment } from "./cli/main.js";
+export { GENERATOR_VERSION } from "./version.js";

@@ -1,0 +1,68 @@
+/**
+ * JSON files with their text kept, so that an error can name a line and column for a JSON pointer
+ * (jsonc-parser gives offsets; JSON.parse gives the values).
+ */
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { createGeneratorError, type ErrorLocation, type GeneratorError } from "./errors.js";
+
+/** A schema file as read: its path (relative, `/`-separated) and text. */
+export interface SchemaSource {
+  path: string;
+  text: string;
+}
+
+/** A parsed JSON file. */
+export interface JsonDocument {
+  path: string;
+  text: string;
+  value: unknown;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf("\n"); index !== -1 && index < offset; index = text.indexOf("\n", index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Parses a source; malformed JSON gives a `JSON_SYNTAX` error with line and column. */
+export function parseJsonDocument(source: SchemaSource): JsonDocument | GeneratorError {
+  const errors: ParseError[] = [];
+  parse(source.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first) {
+    return createGeneratorError(
+      "JSON_SYNTAX",
+      { reason: printParseErrorCode(first.error) },
+      { file: source.path, ...lineAndColumn(source.text, first.offset) },
+    );
+  }
+  // JSON.parse, not jsonc-parser's values: it keeps a "__proto__" key as an own property.
+  return { path: source.path, text: source.text, value: JSON.parse(source.text) as unknown };
+}
+
+/** Encodes path segments as a JSON pointer (RFC 6901). */
+export function toJsonPointer(segments: ReadonlyArray<string | number>): string {
+  return segments.map((segment) => `/${String(segment).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+}
+
+/** Decodes a JSON pointer into segments. */
+export function fromJsonPointer(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/** The location of a JSON pointer inside a document: file, line and column of the value, pointer. */
+export function locate(document: JsonDocument, segments: ReadonlyArray<string | number>): ErrorLocation {
+  const location: ErrorLocation = { file: document.path, pointer: toJsonPointer(segments) };
+  const root = parseTree(document.text);
+  const node = root ? findNodeAtLocation(root, [...segments]) : undefined;
+  if (node) Object.assign(location, lineAndColumn(document.text, node.offset));
+  return location;
+}

@@ -1,0 +1,55 @@
+/**
+ * `$ref` resolution among the loaded files: `#/pointer` within a file, `other.json` and
+ * `other.json#/pointer` relative to the referring file. Nothing is fetched.
+ */
+import { createGeneratorError, type GeneratorError } from "./errors.js";
+import { fromJsonPointer, locate, type JsonDocument } from "./json-document.js";
+
+/** A schema node and where it is. */
+export interface SchemaAt {
+  document: JsonDocument;
+  segments: string[];
+  schema: unknown;
+}
+
+/** `<file>#<pointer>`: one id per schema location, for definitions and cycle detection. */
+export function schemaId(at: { document: JsonDocument; segments: readonly string[] }): string {
+  return `${at.document.path}#${at.segments.map((segment) => `/${segment.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}`;
+}
+
+function joinRelative(fromPath: string, relative: string): string {
+  const parts = fromPath.split("/").slice(0, -1);
+  for (const part of relative.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return parts.join("/");
+}
+
+function valueAt(root: unknown, segments: readonly string[]): { found: boolean; value: unknown } {
+  let current = root;
+  for (const segment of segments) {
+    if (typeof current !== "object" || current === null || !Object.hasOwn(current, segment)) return { found: false, value: undefined };
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return { found: true, value: current };
+}
+
+/** Resolves the `$ref` found at `from`; an error names both files when the target is missing. */
+export function resolveReference(ref: string, from: SchemaAt, documents: ReadonlyMap<string, JsonDocument>): SchemaAt | GeneratorError {
+  const location = locate(from.document, [...from.segments, "$ref"]);
+  const hashIndex = ref.indexOf("#");
+  const filePart = hashIndex === -1 ? ref : ref.slice(0, hashIndex);
+  const pointer = hashIndex === -1 ? "" : decodeURIComponent(ref.slice(hashIndex + 1));
+  if (/^[a-z][a-z0-9+.-]*:/i.test(filePart) || filePart.startsWith("/") || (pointer !== "" && !pointer.startsWith("/"))) {
+    return createGeneratorError("REF_UNSUPPORTED", { ref }, location);
+  }
+  const targetPath = filePart === "" ? from.document.path : joinRelative(from.document.path, filePart);
+  const document = documents.get(targetPath);
+  if (!document) return createGeneratorError("REF_NOT_FOUND", { ref, targetFile: targetPath }, location);
+  const segments = fromJsonPointer(pointer);
+  const { found, value } = valueAt(document.value, segments);
+  if (!found) return createGeneratorError("REF_POINTER_NOT_FOUND", { ref, targetFile: targetPath }, location);
+  return { document, segments, schema: value };
+}

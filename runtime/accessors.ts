@@ -1,0 +1,260 @@
+/**
+ * Support code of the modules `mboxgen generate` writes: typed, validated, defaulted accessors
+ * over any attributes provider (mboxgen's or Adobe's). Validation itself is generated code, one
+ * predicate per attribute; this file only applies it.
+ */
+import type { GetOffersOptions } from "./client-types.js";
+import { isTargetError } from "./errors.js";
+
+/** Why an accessor returned its default (or `undefined`) instead of Target's value. */
+export type FallbackReason = "missing" | "invalid" | "target-error";
+
+/** What `onFallback` receives. */
+export interface FallbackEvent {
+  /** The mbox name. */
+  mbox: string;
+  /** The attribute key, as in the offer. */
+  key: string;
+  /** `missing`: Target sent no such key; `invalid`: the value fails the schema; `target-error`: the call failed. */
+  reason: FallbackReason;
+  /** Target's value when it was `invalid`, else `undefined`. */
+  value: unknown;
+  /** The error of the failed call, for `target-error`. */
+  error?: unknown;
+}
+
+/**
+ * Options of generated `fetch`, `from` and `getAttributes`: the runtime's getAttributes options
+ * plus fallback handling.
+ *
+ * @example
+ * ```ts
+ * const flags = await demoEngineeringFlags.fetch(client, {
+ *   request,
+ *   onFallback: (event) => metrics.increment(`target.fallback.${event.reason}`),
+ * });
+ * ```
+ */
+export interface AccessorOptions extends GetOffersOptions {
+  /** Called once per attribute that falls back. Exceptions it throws are ignored: accessors never throw. */
+  onFallback?: (event: FallbackEvent) => void;
+  /** Reject instead of falling back when the Target call fails. Default `false`. */
+  strict?: boolean;
+}
+
+/** Anything with Adobe's `asObject(mbox)`: mboxgen's provider or `@adobe/target-nodejs-sdk`'s. */
+export interface AttributesSource {
+  asObject(mbox: string): Record<string, unknown>;
+}
+
+/** Anything with Adobe's `getAttributes`: mboxgen's client or `@adobe/target-nodejs-sdk`'s. */
+export interface AttributesClient {
+  getAttributes(mboxNames: string[], options?: any): Promise<AttributesSource>;
+}
+
+/** One attribute of a generated descriptor: `[key, isValid, fallback?, accessorName?]`. */
+export type AttributeSpec = readonly [
+  key: string,
+  isValid: (value: unknown) => boolean,
+  fallback?: (() => unknown) | undefined,
+  accessorName?: string,
+];
+
+/** What a generated module passes to `defineMbox`. */
+export interface MboxSpec<ExportName extends string> {
+  mbox: string;
+  exportName: ExportName;
+  attributes: readonly AttributeSpec[];
+}
+
+type Present<Value> = Exclude<Value, undefined>;
+
+/** The offer as `asObject()` returns it: defaults applied, so defaulted keys are present. */
+export type WithDefaults<Offer, Defaulted extends keyof Offer> = Offer & { [K in Defaulted]-?: Present<Offer[K]> };
+
+/** Members every accessors object has besides one method per attribute. */
+export interface MboxAccessorsBase<Offer, Defaulted extends keyof Offer = never> {
+  /** Every attribute with defaults applied, as a plain object; attributes without value are left out. */
+  asObject(): WithDefaults<Offer, Defaulted>;
+  /** Same as `asObject()`, so that `JSON.stringify(accessors)` gives the offer. */
+  toJSON(): WithDefaults<Offer, Defaulted>;
+  /** `undefined`, or the error of the Target call that made every attribute fall back. */
+  readonly error: unknown;
+}
+
+/**
+ * The accessors of an offer: one method per key (its JSDoc comes from the offer's interface),
+ * returning `T` for keys with a default and `T | undefined` otherwise. Keys whose accessor name
+ * differs from the key (`Renamed`) are declared by the generated interface instead.
+ */
+export type MboxAccessors<Offer, Defaulted extends keyof Offer = never, Renamed extends keyof Offer = never> = {
+  readonly [K in keyof Pick<Offer, Exclude<keyof Offer, Renamed>>]-?: () => K extends Defaulted
+    ? Present<Offer[K]>
+    : Present<Offer[K]> | undefined;
+} & MboxAccessorsBase<Offer, Defaulted>;
+
+/** A generated mbox descriptor: its mbox name, export name, and how to get its accessors. */
+export interface MboxDescriptor<ExportName extends string, Accessors> {
+  /** The mbox name as Target knows it. */
+  readonly mbox: string;
+  /** The name the generated index exports it under; the key in `getAttributes` results. */
+  readonly exportName: ExportName;
+  /**
+   * One Delivery API call for this mbox. Never rejects because of Target (timeout, HTTP error,
+   * unreadable body): it resolves with defaults and sets `error`, unless `strict` is set.
+   */
+  fetch(client: AttributesClient, options?: AccessorOptions): Promise<Accessors>;
+  /** Accessors over a provider you already have (mboxgen's or Adobe's). */
+  from(provider: AttributesSource, options?: AccessorOptions): Accessors;
+}
+
+type AnyDescriptor = MboxDescriptor<string, unknown>;
+
+/** The result of `getAttributes`: accessors keyed by each descriptor's export name. */
+export type AccessorsByExportName<Descriptors extends readonly AnyDescriptor[]> = {
+  [Descriptor in Descriptors[number] as Descriptor["exportName"]]: Descriptor extends MboxDescriptor<string, infer Accessors>
+    ? Accessors
+    : never;
+};
+
+const specsOfDescriptors = new WeakMap<object, MboxSpec<string>>();
+
+function notify(onFallback: AccessorOptions["onFallback"], event: FallbackEvent): void {
+  try {
+    onFallback?.(event);
+  } catch {
+    // Documented: an accessor never throws, not even because of its hook.
+  }
+}
+
+function createAccessors(spec: MboxSpec<string>, values: Record<string, unknown>, error: unknown, onFallback: AccessorOptions["onFallback"]): unknown {
+  const resolved = new Map<string, unknown>();
+  const resolve = ([key, isValid, fallback]: AttributeSpec): unknown => {
+    if (resolved.has(key)) return resolved.get(key);
+    const present = error === undefined && Object.hasOwn(values, key);
+    const value = present ? values[key] : undefined;
+    let result = value;
+    if (!present || !isValid(value)) {
+      result = fallback?.();
+      const reason: FallbackReason = error !== undefined ? "target-error" : present ? "invalid" : "missing";
+      notify(onFallback, { mbox: spec.mbox, key, reason, value, ...(error === undefined ? {} : { error }) });
+    }
+    resolved.set(key, result);
+    return result;
+  };
+  const asObject = (): Record<string, unknown> => {
+    const offer: Record<string, unknown> = {};
+    for (const attribute of spec.attributes) {
+      const value = resolve(attribute);
+      // defineProperty: a key named `__proto__` must stay data.
+      if (value !== undefined) Object.defineProperty(offer, attribute[0], { value, enumerable: true, writable: true, configurable: true });
+    }
+    return offer;
+  };
+  const accessors: Record<string, unknown> = {};
+  for (const attribute of spec.attributes) {
+    Object.defineProperty(accessors, attribute[3] ?? attribute[0], { value: () => resolve(attribute) });
+  }
+  Object.defineProperty(accessors, "asObject", { value: asObject });
+  Object.defineProperty(accessors, "toJSON", { value: asObject });
+  Object.defineProperty(accessors, "error", { value: error, enumerable: true });
+  return accessors;
+}
+
+function specOf(descriptor: unknown): MboxSpec<string> {
+  const spec = typeof descriptor === "object" && descriptor !== null ? specsOfDescriptors.get(descriptor) : undefined;
+  if (!spec) throw new TypeError("mboxgen: expected a descriptor from a generated module (created by defineMbox)");
+  return spec;
+}
+
+function assertClient(client: unknown): asserts client is AttributesClient {
+  if (typeof (client as AttributesClient | undefined)?.getAttributes !== "function") {
+    throw new TypeError("mboxgen: expected a Target client with getAttributes (createTargetClient() or Adobe's TargetClient.create())");
+  }
+}
+
+// Programming errors still throw; everything else from the call is Target's failure (§ issue #3).
+function isProgrammingError(error: unknown): boolean {
+  return (isTargetError(error) && (error.kind === "validation" || error.kind === "unsupported")) || error instanceof TypeError;
+}
+
+function clientOptionsOf(options: AccessorOptions | undefined): GetOffersOptions | undefined {
+  if (!options) return undefined;
+  const { onFallback: _onFallback, strict: _strict, ...clientOptions } = options;
+  return clientOptions;
+}
+
+/**
+ * Makes the accessors of several descriptors with one Delivery API call. Resolves to an object
+ * keyed by export name; never rejects because of Target unless `strict` is set.
+ *
+ * @example
+ * ```ts
+ * const all = await getTypedAttributes(client, [demoEngineeringFlags, heroBanner], { request });
+ * all.heroBanner.cta().label;
+ * ```
+ */
+export async function getTypedAttributes<const Descriptors extends readonly AnyDescriptor[]>(
+  client: AttributesClient,
+  descriptors: Descriptors,
+  options?: AccessorOptions,
+): Promise<AccessorsByExportName<Descriptors>> {
+  assertClient(client);
+  const specs = descriptors.map(specOf);
+  const mboxNames = [...new Set(specs.map((spec) => spec.mbox))];
+  let provider: AttributesSource | undefined;
+  let error: unknown;
+  try {
+    provider = await client.getAttributes(mboxNames, clientOptionsOf(options));
+  } catch (caught) {
+    if (options?.strict || isProgrammingError(caught)) throw caught;
+    error = caught ?? new Error("Target call failed");
+  }
+  const result: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const values = provider ? provider.asObject(spec.mbox) : {};
+    result[spec.exportName] = createAccessors(spec, values, error, options?.onFallback);
+  }
+  return result as AccessorsByExportName<Descriptors>;
+}
+
+/**
+ * Creates the descriptor of one mbox. Called by generated modules; the attribute specs carry the
+ * generated validators and defaults.
+ */
+export function defineMbox<ExportName extends string, Accessors>(spec: MboxSpec<ExportName>): MboxDescriptor<ExportName, Accessors> {
+  const descriptor: MboxDescriptor<ExportName, Accessors> = {
+    mbox: spec.mbox,
+    exportName: spec.exportName,
+    async fetch(client, options) {
+      const all = await getTypedAttributes(client, [descriptor], options);
+      return (all as Record<string, Accessors>)[spec.exportName]!;
+    },
+    from(provider, options) {
+      if (typeof provider?.asObject !== "function") {
+        throw new TypeError("mboxgen: expected an attributes provider with asObject(mbox)");
+      }
+      return createAccessors(spec, provider.asObject(spec.mbox), undefined, options?.onFallback) as Accessors;
+    },
+  };
+  specsOfDescriptors.set(descriptor, spec);
+  return Object.freeze(descriptor);
+}
+
+/** A plain JSON object (not an array, not null): the check generated validators use for objects. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Deep equality of JSON values, for `const` and `enum` members that are objects or arrays. */
+export function isJsonEqual(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (typeof left !== "object" || typeof right !== "object" || left === null || right === null) return false;
+  if (Array.isArray(left) !== Array.isArray(right)) return false;
+  const leftKeys = Object.keys(left);
+  const rightKeys = Object.keys(right);
+  return (
+    leftKeys.length === rightKeys.length &&
+    leftKeys.every((key) => Object.hasOwn(right, key) && isJsonEqual((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]))
+  );
+}
