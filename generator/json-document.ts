@@ -36,7 +36,8 @@ export function parseJsonDocument(source: SchemaSource): JsonDocument | Generato
   if (first) {
     return createGeneratorError(
       "JSON_SYNTAX",
-      { reason: printParseErrorCode(first.error) },
+      // "PropertyNameExpected" → "property name expected"
+      { reason: printParseErrorCode(first.error).replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase() },
       { file: source.path, ...lineAndColumn(source.text, first.offset) },
     );
   }

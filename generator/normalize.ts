@@ -80,22 +80,46 @@ function mapProperties(schema: Schema, change: (key: string, property: unknown) 
   return { ...schema, properties };
 }
 
-function renameProtoKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(renameProtoKeys);
-  if (!isSchemaObject(value)) return value;
-  const copy: Schema = {};
-  for (const key of Object.keys(value)) {
-    let child = renameProtoKeys(value[key]);
-    if (key === "properties" && isSchemaObject(child) && Object.hasOwn(child, "__proto__")) {
-      const renamed: Schema = {};
-      for (const property of Object.keys(child)) renamed[property === "__proto__" ? PROTO_KEY_PLACEHOLDER : property] = child[property];
-      child = renamed;
-    } else if (key === "required" && Array.isArray(child)) {
-      child = child.map((item) => (item === "__proto__" ? PROTO_KEY_PLACEHOLDER : item));
+const SCHEMA_MAP_KEYWORDS = ["properties", "$defs", "definitions"];
+const SCHEMA_KEYWORDS = ["items", "additionalProperties"];
+const SCHEMA_LIST_KEYWORDS = ["anyOf", "oneOf", "allOf"];
+
+/** Applies `change` to every subschema, depth first, then to the schema itself: schema positions only. */
+function mapSchemas(schema: unknown, change: (schema: Schema) => Schema): unknown {
+  if (!isSchemaObject(schema)) return schema;
+  const copy: Schema = { ...schema };
+  for (const keyword of SCHEMA_MAP_KEYWORDS) {
+    const map = copy[keyword];
+    if (!isSchemaObject(map)) continue;
+    const mapped: Schema = {};
+    for (const key of Object.keys(map)) {
+      Object.defineProperty(mapped, key, { value: mapSchemas(map[key], change), enumerable: true, writable: true, configurable: true });
     }
-    Object.defineProperty(copy, key, { value: child, enumerable: true, writable: true, configurable: true });
+    copy[keyword] = mapped;
   }
-  return copy;
+  for (const keyword of SCHEMA_KEYWORDS) if (isSchemaObject(copy[keyword])) copy[keyword] = mapSchemas(copy[keyword], change);
+  for (const keyword of SCHEMA_LIST_KEYWORDS) {
+    const list = copy[keyword];
+    if (Array.isArray(list)) copy[keyword] = list.map((member) => mapSchemas(member, change));
+  }
+  return change(copy);
+}
+
+// json-schema-to-typescript drops a property named `__proto__`: rename it, restore it in its output.
+function renameProtoKey(schema: Schema): Schema {
+  const properties = schema.properties;
+  if (!isSchemaObject(properties) || !Object.hasOwn(properties, "__proto__")) return schema;
+  const renamed: Schema = {};
+  for (const key of Object.keys(properties)) renamed[key === "__proto__" ? PROTO_KEY_PLACEHOLDER : key] = properties[key];
+  const required = Array.isArray(schema.required) ? schema.required.map((key) => (key === "__proto__" ? PROTO_KEY_PLACEHOLDER : key)) : schema.required;
+  return { ...schema, properties: renamed, ...(required === undefined ? {} : { required }) };
+}
+
+// json-schema-to-typescript writes `@deprecated` first, so the description reads as the tag's text.
+function moveDeprecation(schema: Schema): Schema {
+  if (schema.deprecated !== true) return schema;
+  const { deprecated: _deprecated, ...rest } = schema;
+  return { ...rest, description: `${typeof rest.description === "string" ? `${rest.description}\n\n` : ""}@deprecated` };
 }
 
 /** The rules, in the order they run. */
@@ -126,7 +150,8 @@ export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rul
         return { ...property, description: `${description}@default ${JSON.stringify(value)}` };
       }),
   ],
-  ["keep __proto__ keys, which json-schema-to-typescript drops", (schema) => renameProtoKeys(schema) as Schema],
+  ["put @deprecated after the description, where json-schema-to-typescript puts it before", (schema) => mapSchemas(schema, moveDeprecation) as Schema],
+  ["keep __proto__ keys, which json-schema-to-typescript drops", (schema) => mapSchemas(schema, renameProtoKey) as Schema],
 ];
 
 /** Runs every rule; returns the schema for json-schema-to-typescript. Problems go to `input.errors`. */

@@ -29,9 +29,12 @@ export function jsonLiteral(value: JsonValue): string {
   return JSON.stringify(value);
 }
 
-/** Text for the inside of a `/** … *\/` comment: `*\/` cannot end it, line breaks become plain newlines. */
+/**
+ * Text for the inside of a `/** … *\/` comment: `*\/` cannot end it, `/*` cannot open another
+ * (ts-morph's writer tracks comments and would close it), line breaks become plain newlines.
+ */
 export function commentText(text: string): string {
-  return text.replace(LINE_TERMINATORS, "\n").replace(/\*\//g, "*\\/");
+  return text.replace(LINE_TERMINATORS, "\n").replace(/\*\//g, "*\\/").replace(/\/\*/g, "/\\*");
 }
 
 /** Text for a `//` line comment: every line terminator (U+2028 and U+2029 too) is shown escaped. */

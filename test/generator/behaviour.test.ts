@@ -1,0 +1,227 @@
+/**
+ * Generated modules at run time, against the loopback Delivery API server, over mboxgen's client
+ * and over @adobe/target-nodejs-sdk's: Target values, defaults, invalid values falling back with
+ * onFallback, Target down (defaults plus error), strict mode rejecting, hostile data.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTargetClient, TargetHttpError, type FallbackEvent } from "mboxgen/runtime";
+import { demoEngineeringFlags, getAttributes, heroBanner } from "../../fixtures/example/expected/index.js";
+import { hostile } from "../../fixtures/hostile-names/expected/index.js";
+import { catalogPage } from "../../fixtures/types-and-refs/expected/index.js";
+import { createAdobeClient } from "../support/adobe-sdk.js";
+import { echoMboxes, startDeliveryServer, type DeliveryTestServer, type OfferContents } from "../support/delivery-server.js";
+
+const offers: OfferContents = {
+  "demo-engineering-flags": [{ content: { cdnHostname: "cdn-b.example.com", searchProviderId: 7, "max-items": 48, hasLegacyAccess: true, checkoutFlow: "express" } }],
+  "hero-banner": [
+    { content: { headline: "Summer sale", cta: { label: "Go", url: "/summer" }, slides: [{ imageUrl: "https://img.example.com/1.png", alt: "Beach" }] } },
+  ],
+};
+
+let server: DeliveryTestServer;
+beforeAll(async () => {
+  server = await startDeliveryServer(offers);
+});
+afterAll(() => server.close());
+afterEach(() => {
+  server.respond(echoMboxes(offers));
+  server.requests.length = 0;
+});
+
+const client = (options: { timeout?: number; retries?: number } = {}) =>
+  createTargetClient({ client: "mockclient", organizationId: "MOCKORG@AdobeOrg", serverDomain: server.serverDomain, secure: false, retryDelay: 1, ...options });
+
+describe("fetch over mboxgen's client", () => {
+  it("returns Target's values and defaults for what Target did not send", async () => {
+    const events: FallbackEvent[] = [];
+    const flags = await demoEngineeringFlags.fetch(client(), { onFallback: (event) => events.push(event) });
+    expect(flags.cdnHostname()).toBe("cdn-b.example.com");
+    expect(flags.searchProviderId()).toBe(7);
+    expect(flags.maxItems()).toBe(48);
+    expect(flags.hasLegacyAccess()).toBe(true);
+    expect(flags.checkoutFlow()).toBe("express");
+    expect(flags.betaRibbon()).toBeUndefined();
+    expect(flags.error).toBeUndefined();
+    expect(events).toEqual([{ mbox: "demo-engineering-flags", key: "betaRibbon", reason: "missing", value: undefined }]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("falls back on values that fail the schema and reports each once", async () => {
+    server.respond(() => ({
+      status: 200,
+      json: {
+        execute: {
+          mboxes: [
+            {
+              index: 1,
+              name: "demo-engineering-flags",
+              options: [{ type: "json", content: { cdnHostname: 42, searchProviderId: 0, "max-items": 2.5, checkoutFlow: "teleport", betaRibbon: null } }],
+            },
+          ],
+        },
+      },
+    }));
+    const events: FallbackEvent[] = [];
+    const flags = await demoEngineeringFlags.fetch(client(), { onFallback: (event) => events.push(event) });
+    expect(flags.cdnHostname()).toBe("cdn.example.com");
+    expect(flags.cdnHostname()).toBe("cdn.example.com");
+    expect(flags.searchProviderId()).toBe(143); // minimum 1
+    expect(flags.maxItems()).toBe(24); // integer
+    expect(flags.checkoutFlow()).toBe("classic");
+    expect(flags.betaRibbon()).toBeNull(); // null is a valid value
+    expect(events.filter((event) => event.reason === "invalid").map((event) => [event.key, event.value])).toEqual([
+      ["cdnHostname", 42],
+      ["searchProviderId", 0],
+      ["max-items", 2.5],
+      ["checkoutFlow", "teleport"],
+    ]);
+  });
+
+  it("asObject applies defaults and keeps only valid values", async () => {
+    const banner = await heroBanner.fetch(client());
+    expect(banner.asObject()).toEqual({
+      headline: "Summer sale",
+      cta: { label: "Go", url: "/summer" },
+      theme: "light",
+      slides: [{ imageUrl: "https://img.example.com/1.png", alt: "Beach" }],
+    });
+    expect(JSON.parse(JSON.stringify(banner))).toEqual(banner.asObject());
+  });
+
+  it("defaults are fresh copies, so mutating one does not change the next", async () => {
+    server.respond(() => ({ status: 200, json: {} }));
+    const first = await heroBanner.fetch(client());
+    (first.cta() as { label: string }).label = "changed";
+    const second = await heroBanner.fetch(client());
+    expect(second.cta()).toEqual({ label: "Shop now", url: "/shop" });
+  });
+
+  it("Target down: resolves with defaults, error set, every key reported as target-error", async () => {
+    server.respond(() => ({ status: 503, text: "down" }));
+    const events: FallbackEvent[] = [];
+    const flags = await demoEngineeringFlags.fetch(client({ retries: 0 }), { onFallback: (event) => events.push(event) });
+    expect(flags.error).toBeInstanceOf(TargetHttpError);
+    expect(flags.searchProviderId()).toBe(143);
+    expect(flags.hasLegacyAccess()).toBeUndefined();
+    flags.asObject();
+    expect(new Set(events.map((event) => event.reason))).toEqual(new Set(["target-error"]));
+    expect(events).toHaveLength(6);
+  });
+
+  it("a timeout falls back as well", async () => {
+    server.respond(() => ({ hang: true }));
+    const flags = await demoEngineeringFlags.fetch(client({ timeout: 100 }));
+    expect(flags.cdnHostname()).toBe("cdn.example.com");
+    expect((flags.error as Error).name).toBe("TargetTimeoutError");
+  });
+
+  it("strict: true rejects instead", async () => {
+    server.respond(() => ({ status: 500, text: "boom" }));
+    await expect(demoEngineeringFlags.fetch(client({ retries: 0 }), { strict: true })).rejects.toBeInstanceOf(TargetHttpError);
+  });
+
+  it("programming errors still throw", async () => {
+    await expect(demoEngineeringFlags.fetch(undefined as never)).rejects.toThrow(TypeError);
+    await expect(getAttributes(client(), [{ mbox: "x", exportName: "x" } as never])).rejects.toThrow(/descriptor from a generated module/);
+    // A request the client rejects before any I/O is the caller's bug, not Target's failure.
+    const badRequest = { context: { channel: "web" as const }, prefetch: { views: [] } };
+    await expect(demoEngineeringFlags.fetch(client(), { request: badRequest })).rejects.toThrow("Either views, pageLoad or mboxes is required in prefetch");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("an onFallback that throws does not make the accessor throw", async () => {
+    server.respond(() => ({ status: 200, json: {} }));
+    const flags = await demoEngineeringFlags.fetch(client(), {
+      onFallback: () => {
+        throw new Error("hook bug");
+      },
+    });
+    expect(flags.cdnHostname()).toBe("cdn.example.com");
+  });
+});
+
+describe("getAttributes: several mboxes, one call", () => {
+  it("keys the result by export name and sends one request with both mboxes", async () => {
+    const all = await getAttributes(client(), [demoEngineeringFlags, heroBanner], { sessionId: "s-1" });
+    expect(all.demoEngineeringFlags.searchProviderId()).toBe(7);
+    expect(all.heroBanner.cta().label).toBe("Go");
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.body.execute.mboxes.map((mbox: { name: string }) => mbox.name)).toEqual(["demo-engineering-flags", "hero-banner"]);
+    expect(server.requests[0]?.query.sessionId).toBe("s-1");
+  });
+
+  it("does not mutate the options it was given", async () => {
+    const options = Object.freeze({ sessionId: "s", onFallback: () => undefined, strict: false });
+    await getAttributes(client(), [heroBanner], options);
+    expect(options).toEqual({ sessionId: "s", onFallback: expect.any(Function), strict: false });
+  });
+});
+
+describe("over Adobe's SDK", () => {
+  it("from(provider) of @adobe/target-nodejs-sdk gives the same values as mboxgen's", async () => {
+    const adobeProvider = await createAdobeClient(server.serverDomain).getAttributes(["hero-banner", "demo-engineering-flags"]);
+    const ourProvider = await client().getAttributes(["hero-banner", "demo-engineering-flags"]);
+    expect(heroBanner.from(adobeProvider).asObject()).toEqual(heroBanner.from(ourProvider).asObject());
+    expect(demoEngineeringFlags.from(adobeProvider).asObject()).toEqual(demoEngineeringFlags.from(ourProvider).asObject());
+    expect(demoEngineeringFlags.from(adobeProvider).searchProviderId()).toBe(7);
+  });
+
+  it("fetch(adobeClient) works, and falls back when Adobe's call fails", async () => {
+    const adobe = createAdobeClient(server.serverDomain, { timeout: 2000 });
+    expect((await heroBanner.fetch(adobe)).headline()).toBe("Summer sale");
+    server.respond(() => ({ status: 400, json: { status: 400, message: "bad" } }));
+    const banner = await heroBanner.fetch(adobe);
+    expect(banner.headline()).toBe("Welcome");
+    expect((banner.error as Error).message).toBe("Bad Request");
+  });
+});
+
+describe("hostile names at run time", () => {
+  it("reads __proto__, constructor and comment-ending keys as data and pollutes nothing", async () => {
+    const content = JSON.parse(
+      '{"__proto__": "from-target", "constructor": 3, "*/": "end", "then": true, "🚀": "go", "nested": {"__proto__": {"polluted": true}}}',
+    );
+    const provider = { asObject: () => content };
+    const accessors = hostile.from(provider);
+    expect(accessors.protoKey()).toBe("from-target");
+    expect(accessors.constructor()).toBe(3);
+    expect(accessors.commentEnd()).toBe("end");
+    expect(accessors.thenValue()).toBe(true);
+    expect(accessors.rocket()).toBe("go");
+    const offer = accessors.asObject() as Record<string, unknown>;
+    expect(Object.keys(offer)).toContain("__proto__");
+    expect(Object.getPrototypeOf(offer)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // A thenable would be unwrapped by await; the accessors object is not one.
+    expect(await Promise.resolve(accessors)).toBe(accessors);
+  });
+
+  it("recursive and cross-file shapes validate", () => {
+    const provider = {
+      asObject: () => ({
+        menu: { label: "Root", children: [{ label: "A", children: [{ label: "A1" }] }] },
+        price: { amount: 9.5, currency: "CHF" },
+        layout: { kind: "grid", columns: 3 },
+        matrix: [[1, 2], [3, 4]],
+        code: "ABC",
+        origin: { x: 0, y: 0 },
+      }),
+    };
+    const page = catalogPage.from(provider);
+    expect(page.menu()?.children?.[0]?.children?.[0]?.label).toBe("A1");
+    expect(page.price()?.currency).toBe("CHF");
+    expect(page.layout()).toEqual({ kind: "grid", columns: 3 });
+    expect(page.matrix()).toEqual([[1, 2], [3, 4]]);
+    expect(page.code()).toBe("ABC");
+    expect(page.origin()).toEqual({ x: 0, y: 0 });
+
+    const invalid = catalogPage.from({
+      asObject: () => ({ menu: { label: "Root", children: [{ nolabel: true }] }, price: { amount: 1, currency: "XYZ" }, matrix: [[1, 2, 3]], code: "abcd", origin: { x: 1, y: 0 } }),
+    });
+    expect(invalid.menu()).toBeUndefined();
+    expect(invalid.price()).toBeUndefined();
+    expect(invalid.matrix()).toBeUndefined();
+    expect(invalid.code()).toBeUndefined();
+    expect(invalid.origin()).toBeUndefined();
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Bad input: every error names the file (with line and column where the text has one), the JSON
+ * pointer, what is wrong and how to fix it, and its catalog code. All problems are reported at once.
+ */
+import { describe, expect, it } from "vitest";
+import { generate, GeneratorErrors, type MboxgenConfig } from "../../generator/index.js";
+
+type Sources = Record<string, unknown>;
+
+async function errorsOf(sources: Sources, config: MboxgenConfig = {}): Promise<string[]> {
+  const schemas = Object.entries(sources).map(([path, value]) => ({ path, text: typeof value === "string" ? value : JSON.stringify(value, null, 2) }));
+  try {
+    await generate({ schemas, config });
+  } catch (error) {
+    expect(error).toBeInstanceOf(GeneratorErrors);
+    return (error as GeneratorErrors).errors.map((each) => each.message);
+  }
+  throw new Error("generate succeeded");
+}
+
+const object = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: "object", properties, ...extra });
+
+describe("bad input gives clear errors", () => {
+  it.each<[string, Sources, MboxgenConfig, string[]]>([
+    [
+      "malformed JSON",
+      { "s/m.schema.json": '{\n  "type": "object"\n  "properties": {}\n}' },
+      {},
+      ["s/m.schema.json:3:3: invalid JSON (comma expected); fix the JSON syntax at that position [JSON_SYNTAX]"],
+    ],
+    [
+      "a root that is not an object schema",
+      { "s/m.schema.json": { type: "array" } },
+      {},
+      ['s/m.schema.json:1:1 /: the root schema of an mbox must describe an object (its JSON offer), found type "array"; set "type": "object" and list the offer\'s keys under "properties" [SCHEMA_ROOT_NOT_OBJECT]'],
+    ],
+    [
+      "an unsupported keyword, with its pointer",
+      { "s/m.schema.json": object({ a: { type: "string", not: { const: "x" } } }) },
+      {},
+      ['s/m.schema.json:6:14 /properties/a/not: the keyword "not" is not supported by mboxgen; describe the value with type, properties, items, enum, const, anyOf or oneOf instead [SCHEMA_UNSUPPORTED_KEYWORD]'],
+    ],
+    [
+      "tsType, which would put schema text into code",
+      { "s/m.schema.json": object({ a: { tsType: "any; process.exit(1)" } }) },
+      {},
+      ['s/m.schema.json:5:17 /properties/a/tsType: the keyword "tsType" is not supported by mboxgen; describe the value with type, properties, items, enum, const, anyOf or oneOf instead [SCHEMA_UNSUPPORTED_KEYWORD]'],
+    ],
+    [
+      "a $ref to a missing sibling file names both files",
+      { "s/m.schema.json": object({ a: { $ref: "common.json#/$defs/x" } }) },
+      {},
+      ['s/m.schema.json:5:15 /properties/a/$ref: $ref "common.json#/$defs/x" points to s/common.json, which is not among the schema files; create s/common.json in the schemas folder or correct the $ref [REF_NOT_FOUND]'],
+    ],
+    [
+      "a $ref pointer that does not exist",
+      { "s/m.schema.json": object({ a: { $ref: "#/$defs/nothing" } }) },
+      {},
+      ['s/m.schema.json:5:15 /properties/a/$ref: $ref "#/$defs/nothing" points to a location that does not exist in s/m.schema.json; correct the JSON pointer after # in the $ref [REF_POINTER_NOT_FOUND]'],
+    ],
+    [
+      "a remote $ref",
+      { "s/m.schema.json": object({ a: { $ref: "https://example.com/schema.json" } }) },
+      {},
+      ['s/m.schema.json:5:15 /properties/a/$ref: $ref "https://example.com/schema.json" is not a local pointer (#/...) or a relative file in the schemas folder; copy the referenced schema into the schemas folder and reference it by relative path [REF_UNSUPPORTED]'],
+    ],
+    [
+      "a default that fails its own schema",
+      { "s/m.schema.json": object({ n: { type: "integer", minimum: 1, default: 0 } }) },
+      {},
+      ['s/m.schema.json:7:18 /properties/n/default: the default of "n" (0) does not match its own schema; change the default or the schema so that the default is a valid value [DEFAULT_INVALID]'],
+    ],
+    [
+      "a config default that fails the schema",
+      { "s/m.schema.json": object({ n: { type: "integer" } }) },
+      { mboxes: { m: { keys: { n: { default: "ten" } } } } },
+      ['s/m.schema.json (config) mboxes.m.keys.n.default: the default of "n" ("ten") does not match its own schema; change the default or the schema so that the default is a valid value [DEFAULT_INVALID]'],
+    ],
+    [
+      "an unknown type and an invalid pattern, reported together",
+      { "s/m.schema.json": object({ a: { type: "text" }, b: { type: "string", pattern: "([a-z" } }) },
+      {},
+      [
+        's/m.schema.json:5:15 /properties/a/type: unknown type "text"; use one of "string", "number", "integer", "boolean", "null", "object", "array" [SCHEMA_UNKNOWN_TYPE]',
+        's/m.schema.json:9:18 /properties/b/pattern: "pattern" must be a regular expression (ECMAScript, u flag); correct the value of "pattern" [SCHEMA_INVALID_KEYWORD]',
+      ],
+    ],
+    [
+      "two schemas for one mbox",
+      { "s/a.schema.json": object({}, { "x-mbox": "m" }), "s/m.schema.json": object({}) },
+      {},
+      ['s/m.schema.json:1:1 /: mbox "m" is also defined by s/a.schema.json; keep one schema per mbox; check the file names and "x-mbox" values [DUPLICATE_MBOX]'],
+    ],
+    [
+      "two keys that map to one accessor name",
+      { "s/m.schema.json": object({ "max-items": { type: "integer" }, maxItems: { type: "integer" } }) },
+      {},
+      ['s/m.schema.json: key "max-items" of mbox "m" and key "maxItems" of mbox "m" both get the accessor name "maxItems"; give one of them another name with mboxes["m"].keys["maxItems"].accessorName in the config [NAME_COLLISION]'],
+    ],
+    [
+      "two mboxes that map to one export name",
+      { "s/a-b.schema.json": object({}), "s/aB.schema.json": object({}) },
+      {},
+      [
+        's/aB.schema.json: mbox "a-b" and mbox "aB" both get the export name "aB"; give one of them another name with mboxes["aB"].exportName in the config [NAME_COLLISION]',
+        's/aB.schema.json: mbox "a-b" and mbox "aB" both get the type name "AB"; give one of them another name with mboxes["aB"].exportName in the config [NAME_COLLISION]',
+        's/aB.schema.json: mbox "a-b" and mbox "aB" both get the type name "ABAccessors"; give one of them another name with mboxes["aB"].exportName in the config [NAME_COLLISION]',
+        's/aB.schema.json: mbox "a-b" and mbox "aB" both get the file name "a-b"; give one of them another name with mboxes["aB"].exportName in the config [NAME_COLLISION]',
+      ],
+    ],
+    [
+      "a key that clashes with a member of every accessors object",
+      { "s/m.schema.json": object({ asObject: { type: "string" }, then: { type: "boolean" } }) },
+      {},
+      [
+        's/m.schema.json: the accessor name "asObject" is reserved (a member of every accessors object); choose another name with mboxes["m"].keys["asObject"].accessorName in the config [NAME_RESERVED]',
+        's/m.schema.json: the accessor name "then" is reserved (it would make the accessors object a thenable that `await` unwraps); choose another name with mboxes["m"].keys["then"].accessorName in the config [NAME_RESERVED]',
+      ],
+    ],
+    [
+      "an mbox name that is a reserved word",
+      { "s/class.schema.json": object({}) },
+      {},
+      ['s/class.schema.json: the export name "class" is reserved (a JavaScript reserved word); choose another name with mboxes["class"].exportName in the config [NAME_RESERVED]'],
+    ],
+    [
+      "a key with no letters or digits",
+      { "s/m.schema.json": object({ "*/": { type: "string" } }) },
+      {},
+      ['s/m.schema.json: no accessor name can be derived from "*/" (it has no letters or digits); set mboxes["m"].keys["*/"].accessorName in the config [NAME_UNDERIVABLE]'],
+    ],
+    [
+      "config entries for unknown mboxes and keys",
+      { "s/m.schema.json": object({ a: { type: "string" } }) },
+      { mboxes: { m: { keys: { b: { accessorName: "bee" } } }, other: {} } },
+      [
+        'the config names mbox "other", which has no schema; remove the entry or add the mbox\'s schema [CONFIG_UNKNOWN_MBOX]',
+        's/m.schema.json: the config names key "b" of mbox "m", which its schema does not declare; remove the entry or add the key to the schema\'s properties [CONFIG_UNKNOWN_KEY]',
+      ],
+    ],
+    [
+      "an invalid config",
+      { "s/m.schema.json": object({}) },
+      { format: "yes", colour: true } as unknown as MboxgenConfig,
+      ['invalid config: unknown option "colour"; correct the config file (see README, Config) [CONFIG_INVALID]', 'invalid config: "format" must be true or false; correct the config file (see README, Config) [CONFIG_INVALID]'],
+    ],
+    ["no mbox schemas at all", { "s/common.json": {} }, {}, ["no *.schema.json files in schemas; add one JSON Schema per mbox named <mbox>.schema.json, or point --schemas at the folder that has them [NO_SCHEMAS]"]],
+  ])("%s", async (_name, sources, config, expected) => {
+    expect(await errorsOf(sources, config)).toEqual(expected);
+  });
+});
