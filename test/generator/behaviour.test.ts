@@ -188,7 +188,7 @@ describe("hostile names at run time", () => {
     expect(accessors.commentEnd()).toBe("end");
     expect(accessors.thenValue()).toBe(true);
     expect(accessors.rocket()).toBe("go");
-    const offer = accessors.asObject() as Record<string, unknown>;
+    const offer = accessors.asObject() as unknown as Record<string, unknown>;
     expect(Object.keys(offer)).toContain("__proto__");
     expect(Object.getPrototypeOf(offer)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
