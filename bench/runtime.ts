@@ -123,8 +123,8 @@ export async function benchmarkRuntime(): Promise<string> {
       { name: "@adobe/target-nodejs-sdk 2.4.3", call: () => adobe.getAttributes(MBOXES) },
     ];
 
-    const rounds = 25;
-    const perRound = await measurePerCall(contenders, rounds, 200);
+    const rounds = 60;
+    const perRound = await measurePerCall(contenders, rounds, 100);
     const bare = perRound.get("bare fetch")!;
     const perCallRows = contenders.map(({ name }) => {
       const times = perRound.get(name)!;
@@ -157,7 +157,7 @@ export async function benchmarkRuntime(): Promise<string> {
     return [
       "## Runtime: mboxgen/runtime vs bare fetch vs Adobe's SDK (issue #2)",
       "",
-      `Loopback Delivery API server in a separate process; getAttributes of ${MBOXES.length} mboxes. The bare fetch sends the same URL, headers and body as mboxgen, serializing the request object on every call as a hand-rolled client must. Per call: ${rounds} rounds of 200 sequential calls each, contenders interleaved and rotated every round; median of rounds, ratio = median of per-round ratios to the bare fetch. Adobe's SDK runs with telemetry off.`,
+      `Loopback Delivery API server in a separate process; getAttributes of ${MBOXES.length} mboxes. The bare fetch sends the same URL, headers and body as mboxgen, serializing the request object on every call as a hand-rolled client must. Per call: ${rounds} rounds of 100 sequential calls each, contenders interleaved and rotated every round; median of rounds, ratio = median of per-round ratios to the bare fetch. Adobe's SDK runs with telemetry off.`,
       "",
       markdownTable(["client", "per call (median)", "vs bare fetch"], perCallRows),
       "",
