@@ -56,6 +56,11 @@ export interface MboxgenConfig {
   prettier?: PrettierOptions;
   /** Per-mbox overrides, keyed by mbox name. */
   mboxes?: Record<string, MboxConfig>;
+  /**
+   * Where `mboxgen sample` asks: the options of `createTargetClient` (CLI flags win).
+   * @example { "client": "acmeclient", "organizationId": "1234567890@AdobeOrg" }
+   */
+  target?: { client?: string; organizationId?: string; serverDomain?: string; secure?: boolean; timeout?: number };
 }
 
 /** Everything a generate run needs, resolved once; passed to every stage. */
@@ -68,7 +73,7 @@ export interface GenerateContext {
   regenerateCommand: string;
 }
 
-const KNOWN_CONFIG_KEYS = new Set(["schemas", "out", "runtimeImport", "format", "prettier", "mboxes", "$schema"]);
+const KNOWN_CONFIG_KEYS = new Set(["schemas", "out", "runtimeImport", "format", "prettier", "mboxes", "target", "$schema"]);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -88,6 +93,7 @@ export function validateConfig(config: unknown, file: string | undefined): Gener
   }
   if (config.format !== undefined && typeof config.format !== "boolean") fail('"format" must be true or false');
   if (config.prettier !== undefined && !isPlainObject(config.prettier)) fail('"prettier" must be an object of prettier options');
+  if (config.target !== undefined && !isPlainObject(config.target)) fail('"target" must be an object with client, organizationId, serverDomain, secure, timeout');
   if (config.mboxes === undefined) return errors;
   if (!isPlainObject(config.mboxes)) {
     fail('"mboxes" must be an object keyed by mbox name');

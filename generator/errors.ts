@@ -28,6 +28,13 @@ export interface ErrorParameters {
   CONFIG_UNKNOWN_KEY: { mbox: string; key: string };
   TYPES_FAILED: { reason: string };
   OUTPUT_NOT_OWNED: { folder: string; file: string };
+  ACTIVITIES_INVALID: { reason: string };
+  ARTIFACT_INVALID: { reason: string };
+  ARTIFACT_UNSUPPORTED_VERSION: { version: string };
+  ARTIFACT_UNREACHABLE: { url: string; reason: string };
+  TARGET_UNREACHABLE: { url: string; reason: string };
+  SCHEMA_DRIFT: { mbox: string; reason: string };
+  SAMPLING_INCOMPLETE: { reason: string };
 }
 
 /** Every error code. */
@@ -115,6 +122,28 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
     problem: `the output folder ${folder} holds ${file}, which mboxgen did not generate`,
     fix: "point --out at a folder that only mboxgen writes to (it replaces the whole folder), or move that file",
   }),
+  ACTIVITIES_INVALID: ({ reason }) => ({
+    problem: `invalid activities file: ${reason}`,
+    fix: "correct it against generator/emulator/activities.schema.json (see fixtures/example/activities.json)",
+  }),
+  ARTIFACT_INVALID: ({ reason }) => ({
+    problem: `not an on-device decisioning artifact: ${reason}`,
+    fix: "pass the rules.json Target serves for on-device decisioning (assets.adobetarget.com/<client>/<environment>/v1/rules.json)",
+  }),
+  ARTIFACT_UNSUPPORTED_VERSION: ({ version }) => ({
+    problem: `artifact version ${version} is not supported (mboxgen reads major version 1)`,
+    fix: "use an artifact of major version 1, or upgrade mboxgen",
+  }),
+  ARTIFACT_UNREACHABLE: ({ url, reason }) => ({ problem: `could not download ${url}: ${reason}`, fix: "check the URL and the network, or download the file and pass its path" }),
+  TARGET_UNREACHABLE: ({ url, reason }) => ({
+    problem: `the Delivery API call to ${url} failed: ${reason}`,
+    fix: "check --client, --organization-id and --server-domain, the network, or raise --timeout",
+  }),
+  SCHEMA_DRIFT: ({ mbox, reason }) => ({
+    problem: `Target now serves mbox "${mbox}" offers that its committed schema does not allow: ${reason}`,
+    fix: "review the offer in Target, or run the same command without --check to update the schema",
+  }),
+  SAMPLING_INCOMPLETE: ({ reason }) => ({ problem: `sampling stopped before it completed (${reason})`, fix: "nothing was written; run it again" }),
 };
 
 /** Where an error is: file, optional line and column (1-based), optional JSON pointer. */

@@ -12,3 +12,7 @@ export { readSchemaFolder } from "./cli/files.js";
 export { runCli } from "./cli/main.js";
 export type { CliEnvironment } from "./cli/main.js";
 export { GENERATOR_VERSION } from "./version.js";
+export { startEmulator } from "./emulator/emulator.js";
+export type { EmulatorOptions, RunningEmulator } from "./emulator/emulator.js";
+export { allocate, parseActivities, qualifies } from "./emulator/activities.js";
+export type { ActivitiesFile, Activity, Audience, Experience } from "./emulator/activities.js";

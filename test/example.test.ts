@@ -15,7 +15,7 @@ describe("npm run example", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     expect(output).toContain("visitor-linus:");
-    expect(output).toMatch(/searchProviderId = 7, maxItems = 48, checkout = one-page/);
+    expect(output).toMatch(/visitor-ada \(region eu\):\n  search \d+, \d+ per page, checkout [a-z-]+, CDN cdn-eu2?\.example\.com/);
     expect(output).toMatch(/Target unreachable: searchProviderId = 143 \(default\), error = TargetNetworkError/);
 
     const tsc = join(repositoryRoot, "node_modules/typescript/bin/tsc");

@@ -1,12 +1,11 @@
 /**
  * `npm run example`: generates the typed modules for fixtures/example/schemas into
- * examples/quickstart/target/, starts a local Delivery API, and runs the example app against it.
- * No Adobe account needed.
+ * examples/quickstart/target/, starts the Delivery API emulator with
+ * fixtures/example/activities.json, and runs the example app against it. No Adobe account needed.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../../generator/index.js";
-import { startLocalDeliveryApi } from "./local-delivery-api.js";
+import { runCli, startEmulator } from "../../generator/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const code = await runCli(["generate", "--config", "fixtures/example/mboxgen.config.json"], {
@@ -16,11 +15,12 @@ const code = await runCli(["generate", "--config", "fixtures/example/mboxgen.con
 });
 if (code !== 0) process.exit(code);
 
-const offers = JSON.parse(readFileSync(new URL("../../fixtures/example/offers.json", import.meta.url), "utf8"));
-const server = await startLocalDeliveryApi(offers);
+const activities = JSON.parse(readFileSync(new URL("../../fixtures/example/activities.json", import.meta.url), "utf8"));
+const emulator = await startEmulator({ activities });
+console.log(`Delivery API emulator on ${emulator.url} (fixtures/example/activities.json)`);
 try {
   const { runApp } = await import("./app.js");
-  await runApp(server.serverDomain);
+  await runApp(emulator.serverDomain);
 } finally {
-  await server.close();
+  await emulator.close();
 }

@@ -11,14 +11,17 @@ import { generate, type GeneratedFile } from "../generate.js";
 import { GENERATOR_VERSION } from "../version.js";
 import { loadConfigFile } from "./config-file.js";
 import { compareOutput, readOutputFolder, readSchemaFolder, replaceOutputFolder } from "./files.js";
+import { runEmulate, runInfer, runSample, UsageError, type SampleArguments } from "./schema-commands.js";
 
 /** Where the CLI reads and writes; the real process by default, swapped in tests. */
 export interface CliEnvironment {
   cwd: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Ends `--watch` (Ctrl-C does the same from a terminal). */
+  /** Ends `--watch`, `emulate` and `sample` (Ctrl-C does the same from a terminal). */
   signal?: AbortSignal;
+  /** Whether stderr is a terminal (progress bars are drawn only there). */
+  isTerminal?: boolean;
 }
 
 /** Options of `mboxgen generate` after parsing. */
@@ -34,7 +37,6 @@ interface GenerateArguments {
   debug: boolean;
 }
 
-class UsageError extends Error {}
 
 const posix = (path: string) => path.split(sep).join("/");
 
@@ -56,7 +58,45 @@ function createParser() {
         .example("$0 generate --schemas schemas --out src/target", "Write src/target/index.ts and one module per mbox")
         .example("$0 generate --check", "In CI: fail when the committed output is stale"),
     )
-    .demandCommand(1, "Name a command: mboxgen generate --help")
+    .command("emulate", "Serve an activities file as a local Delivery API (POST /rest/v1/delivery)", (command) =>
+      command
+        .option("activities", { type: "string", demandOption: true, describe: "Activities file (JSON; see fixtures/example/activities.json)" })
+        .option("port", { type: "number", default: 0, describe: "Port (default: a free one)" })
+        .option("host", { type: "string", default: "127.0.0.1", describe: "Host to listen on" })
+        .example("$0 emulate --activities fixtures/example/activities.json --port 8080", "Serve the example's activities"),
+    )
+    .command("sample", "Write <mbox>.schema.json files from what a live Delivery API serves", (command) =>
+      command
+        .option("mbox", { type: "string", array: true, describe: "Mbox to sample (repeat for several)" })
+        .option("out", { type: "string", describe: "Folder for the schemas (config: schemas)" })
+        .option("config", { type: "string", describe: "Config file; its \"target\" holds the connection" })
+        .option("client", { type: "string", describe: "Target client code (config: target.client)" })
+        .option("organization-id", { type: "string", describe: "Experience Cloud organization id (config: target.organizationId)" })
+        .option("server-domain", { type: "string", describe: "host[:port] of the Delivery API (config: target.serverDomain)" })
+        .option("secure", { type: "boolean", describe: "https (default); --no-secure for http" })
+        .option("timeout", { type: "number", describe: "Milliseconds per request (default 3000)" })
+        .option("visitors", { type: "number", default: 200, describe: "Synthetic visitors to ask as" })
+        .option("qa-token", { type: "string", describe: "Walk qaMode.previewIndexes over every activity and experience of this QA token" })
+        .option("qa-max-activities", { type: "number", default: 10, describe: "Activity indexes to walk" })
+        .option("qa-max-experiences", { type: "number", default: 10, describe: "Experience indexes to walk per activity" })
+        .option("concurrency", { type: "number", default: 8, describe: "Requests in flight at once" })
+        .option("max-requests", { type: "number", default: 1000, describe: "Hard cap on requests" })
+        .option("parameter", { type: "string", array: true, describe: "Mbox parameter name=value sent with every mbox (for audiences)" })
+        .option("enum-max", { type: "number", describe: "Write string enums of at most N values, each seen twice" })
+        .option("json", { type: "boolean", default: false, describe: "Print the coverage report as JSON on stdout" })
+        .option("check", { type: "boolean", default: false, describe: "Write nothing; exit 1 when Target serves what the committed schemas do not allow" }),
+    )
+    .command("infer", "Write <mbox>.schema.json files from an on-device decisioning artifact", (command) =>
+      command
+        .option("artifact", { type: "string", demandOption: true, describe: "rules.json path or http(s) URL" })
+        .option("out", { type: "string", describe: "Folder for the schemas (config: schemas)" })
+        .option("config", { type: "string", describe: "Config file" })
+        .option("timeout", { type: "number", default: 10000, describe: "Milliseconds for downloading a URL" })
+        .option("enum-max", { type: "number", describe: "Write string enums of at most N values, each seen twice" })
+        .option("json", { type: "boolean", default: false, describe: "Print what was found as JSON on stdout" })
+        .option("check", { type: "boolean", default: false, describe: "Write nothing; exit 1 when the artifact serves what the committed schemas do not allow" }),
+    )
+    .demandCommand(1, "Name a command: generate, emulate, sample or infer (mboxgen --help)")
     .strict()
     .version(GENERATOR_VERSION)
     .help()
@@ -191,7 +231,11 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     return 0;
   }
   const options = parsed as unknown as GenerateArguments;
+  const command = (parsed._ as string[])[0];
   try {
+    if (command === "emulate") return await runEmulate(parsed as never, environment);
+    if (command === "sample") return await runSample(parsed as unknown as SampleArguments, environment);
+    if (command === "infer") return await runInfer(parsed as never, environment);
     if (options.watch) return await runWatch(options, environment);
     return (await runGenerateOnce(options, environment)).code;
   } catch (error) {

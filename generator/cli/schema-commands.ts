@@ -1,0 +1,228 @@
+/**
+ * `mboxgen emulate`, `mboxgen sample` and `mboxgen infer`: schemas from what Target serves.
+ */
+import { readFile } from "node:fs/promises";
+import { relative, resolve, sep } from "node:path";
+import { createTargetClient, type TargetClientOptions } from "../../runtime/index.js";
+import { createGeneratorError, GeneratorErrors } from "../errors.js";
+import { startEmulator } from "../emulator/emulator.js";
+import { readArtifact } from "../infer/artifact.js";
+import { inferOfferSchema, typesOf } from "../infer/infer-schema.js";
+import { parseJsonDocument } from "../json-document.js";
+import { sample, type SampleResult } from "../sample/sampler.js";
+import { loadConfigFile } from "./config-file.js";
+import { checkDrift, writeInferredSchemas, type MboxOffers, type SchemaWriteReport } from "./schema-output.js";
+import type { CliEnvironment } from "./main.js";
+
+const posix = (path: string) => path.split(sep).join("/");
+
+/** Thrown for bad arguments: exit code 2. */
+export class UsageError extends Error {}
+
+function waitForStop(environment: CliEnvironment): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (environment.signal) environment.signal.addEventListener("abort", () => resolveStop(), { once: true });
+    else process.once("SIGINT", () => resolveStop());
+  });
+}
+
+/** `mboxgen emulate`: serves an activities file until stopped. */
+export async function runEmulate(options: { activities: string; port: number; host: string }, environment: CliEnvironment): Promise<number> {
+  const path = resolve(environment.cwd, options.activities);
+  const parsed = parseJsonDocument({ path: options.activities, text: await readFile(path, "utf8") });
+  if ("code" in parsed) throw new GeneratorErrors([parsed]);
+  const emulator = await startEmulator({ activities: parsed.value, port: options.port, host: options.host });
+  environment.stderr(
+    `✔ Delivery API emulator on ${emulator.url} serving ${options.activities}\n` +
+      `  point a client at it: createTargetClient({ client: "emulator", organizationId: "EMULATOR@AdobeOrg", serverDomain: "${emulator.serverDomain}", secure: false })\n` +
+      "  Ctrl-C to stop\n",
+  );
+  await waitForStop(environment);
+  await emulator.close();
+  environment.stderr(`✔ emulator stopped after ${emulator.stats.requests} requests\n`);
+  return 0;
+}
+
+function keysReport(offers: Record<string, unknown>[]): Record<string, string[]> {
+  const schema = inferOfferSchema(offers);
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.fromEntries(Object.keys(properties).map((key) => [key, typesOf(properties[key])]));
+}
+
+function printWriteReports(reports: SchemaWriteReport[], folder: string, environment: CliEnvironment): void {
+  for (const report of reports) {
+    const where = `${folder}/${report.file}`;
+    if (report.created) environment.stderr(`✔ wrote ${where}\n`);
+    else if (report.changes.length === 0) environment.stderr(`✔ ${where} unchanged\n`);
+    else environment.stderr(`✔ updated ${where}\n${report.changes.map((change) => `    ${change}\n`).join("")}`);
+  }
+}
+
+async function writeOrCheck(entries: MboxOffers[], out: string, check: boolean, enumMax: number | undefined, environment: CliEnvironment): Promise<{ code: number; reports: SchemaWriteReport[] }> {
+  const folder = resolve(environment.cwd, out);
+  const label = posix(relative(environment.cwd, folder)) || ".";
+  if (check) {
+    const drift = await checkDrift(folder, entries);
+    if (drift.length > 0) throw new GeneratorErrors(drift);
+    environment.stderr(`✔ every offer matches the schemas in ${label}\n`);
+    return { code: 0, reports: [] };
+  }
+  const reports = await writeInferredSchemas(folder, entries, enumMax);
+  printWriteReports(reports, label, environment);
+  return { code: 0, reports };
+}
+
+/** Options of `mboxgen sample` after parsing. */
+export interface SampleArguments {
+  mbox?: string[] | undefined;
+  out?: string | undefined;
+  config?: string | undefined;
+  client?: string | undefined;
+  organizationId?: string | undefined;
+  serverDomain?: string | undefined;
+  secure?: boolean | undefined;
+  timeout?: number | undefined;
+  visitors: number;
+  qaToken?: string | undefined;
+  qaMaxActivities: number;
+  qaMaxExperiences: number;
+  concurrency: number;
+  maxRequests: number;
+  parameter?: string[] | undefined;
+  json: boolean;
+  enumMax?: number | undefined;
+  check: boolean;
+}
+
+function coverageJson(result: SampleResult, reports: SchemaWriteReport[]) {
+  return {
+    coverage: result.coverage,
+    coverageReason: result.coverageReason,
+    requests: result.requests,
+    mboxes: result.mboxes.map((report) => ({
+      mbox: report.mbox,
+      requests: report.requests,
+      offers: report.offers.length,
+      experiences: [...report.experiences.entries()].sort(([left], [right]) => (left < right ? -1 : 1)).map(([key, seen]) => ({ key, ...seen })),
+      keys: keysReport(report.offers),
+    })),
+    files: reports,
+  };
+}
+
+/** `mboxgen sample`: schemas from a live Delivery API. */
+export async function runSample(options: SampleArguments, environment: CliEnvironment): Promise<number> {
+  const { config } = await loadConfigFile(options.config, environment.cwd);
+  const target = config.target ?? {};
+  const clientOptions: TargetClientOptions = {
+    client: options.client ?? target.client ?? "",
+    organizationId: options.organizationId ?? target.organizationId ?? "",
+    timeout: options.timeout ?? target.timeout ?? 3000,
+  };
+  const serverDomain = options.serverDomain ?? target.serverDomain;
+  if (serverDomain !== undefined) clientOptions.serverDomain = serverDomain;
+  const secure = options.secure ?? target.secure;
+  if (secure !== undefined) clientOptions.secure = secure;
+  if (!clientOptions.client || !clientOptions.organizationId) throw new UsageError('sample needs --client and --organization-id (or "target" in mboxgen.config.json)');
+  const mboxes = options.mbox ?? [];
+  if (mboxes.length === 0) throw new UsageError("name at least one mbox: --mbox <name>");
+  const out = options.out ?? config.schemas;
+  if (!out) throw new UsageError("no output folder: pass --out <folder> (or set \"schemas\" in mboxgen.config.json)");
+  const parameters = Object.fromEntries(
+    (options.parameter ?? []).map((pair) => {
+      const separator = pair.indexOf("=");
+      if (separator < 1) throw new UsageError(`--parameter must be name=value, got "${pair}"`);
+      return [pair.slice(0, separator), pair.slice(separator + 1)];
+    }),
+  );
+
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  environment.signal?.addEventListener("abort", stop, { once: true });
+  if (!environment.signal) process.once("SIGINT", stop);
+  const progress = environment.isTerminal
+    ? (done: number, planned: number) => {
+        const width = 30;
+        const filled = Math.min(width, Math.round((done / Math.max(planned, 1)) * width));
+        environment.stderr(`\r  sampling [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${planned} requests`);
+      }
+    : undefined;
+  let result: SampleResult;
+  try {
+    result = await sample({
+      mboxes,
+      client: createTargetClient(clientOptions),
+      visitors: options.visitors,
+      concurrency: options.concurrency,
+      maxRequests: options.maxRequests,
+      qaMaxActivities: options.qaMaxActivities,
+      qaMaxExperiences: options.qaMaxExperiences,
+      signal: controller.signal,
+      ...(options.qaToken === undefined ? {} : { qaToken: options.qaToken }),
+      ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+      ...(progress ? { onProgress: progress } : {}),
+    });
+  } catch (error) {
+    if (controller.signal.aborted) {
+      environment.stderr("\n✘ stopped; nothing was written\n");
+      return 130;
+    }
+    throw error;
+  } finally {
+    if (progress) environment.stderr("\n");
+    process.off("SIGINT", stop);
+  }
+
+  const entries: MboxOffers[] = result.mboxes.map((report) => ({
+    mbox: report.mbox,
+    offers: report.offers,
+    provenance: { source: "sample", samples: report.offers.length, experiences: [...report.experiences.keys()].sort(), coverage: result.coverage },
+  }));
+  const { code, reports } = await writeOrCheck(entries, out, options.check, options.enumMax, environment);
+  if (options.json) {
+    environment.stdout(`${JSON.stringify(coverageJson(result, reports), null, 2)}\n`);
+  } else {
+    for (const report of result.mboxes) {
+      const experiences = [...report.experiences.values()].map((seen) => `${seen.activityName ?? seen.activityId}/${seen.experienceName ?? seen.experienceId}`);
+      const keys = Object.entries(keysReport(report.offers)).map(([key, types]) => `${key}: ${types.join(" | ")}`);
+      environment.stderr(
+        `  ${report.mbox}: ${report.requests} requests, ${report.offers.length} offers, ${report.experiences.size} experiences${experiences.length ? ` (${experiences.join(", ")})` : ""}\n` +
+          (keys.length ? `    keys: ${keys.join(", ")}\n` : ""),
+      );
+    }
+    environment.stderr(`${result.coverage === "complete" ? "✔" : "⚠"} coverage ${result.coverage}: ${result.coverageReason}\n`);
+  }
+  return code;
+}
+
+/** `mboxgen infer`: schemas from an on-device decisioning artifact. */
+export async function runInfer(
+  options: { artifact: string; out?: string | undefined; config?: string | undefined; enumMax?: number | undefined; check: boolean; json: boolean; timeout: number },
+  environment: CliEnvironment,
+): Promise<number> {
+  const { config } = await loadConfigFile(options.config, environment.cwd);
+  const out = options.out ?? config.schemas;
+  if (!out) throw new UsageError("no output folder: pass --out <folder> (or set \"schemas\" in mboxgen.config.json)");
+  let text: string;
+  if (/^https?:\/\//i.test(options.artifact)) {
+    try {
+      const response = await fetch(options.artifact, { signal: AbortSignal.timeout(options.timeout) });
+      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+      text = await response.text();
+    } catch (error) {
+      throw new GeneratorErrors([createGeneratorError("ARTIFACT_UNREACHABLE", { url: options.artifact, reason: error instanceof Error ? error.message : String(error) })]);
+    }
+  } else {
+    text = await readFile(resolve(environment.cwd, options.artifact), "utf8");
+  }
+  const mboxes = readArtifact(text, options.artifact);
+  const entries: MboxOffers[] = mboxes.map((entry) => ({
+    mbox: entry.mbox,
+    offers: entry.offers,
+    provenance: { source: "artifact", samples: entry.offers.length, experiences: entry.experiences },
+  }));
+  if (entries.length === 0) environment.stderr(`⚠ ${options.artifact} has no mbox with JSON offers; nothing to write\n`);
+  const { code, reports } = await writeOrCheck(entries, out, options.check, options.enumMax, environment);
+  if (options.json) environment.stdout(`${JSON.stringify({ mboxes: entries.map((entry) => ({ mbox: entry.mbox, offers: entry.offers.length, experiences: entry.provenance.experiences, keys: keysReport(entry.offers) })), files: reports }, null, 2)}\n`);
+  return code;
+}
