@@ -1,13 +1,16 @@
 /**
  * Writing inferred schemas for `sample` and `infer`: one `<mbox>.schema.json` per mbox, merged
- * with what is there, all files or none. `--check` instead validates every offer against the
- * committed schemas (ajv) and reports drift.
+ * with what is there, all files or none. `--check` instead checks every offer against the
+ * committed schemas and reports drift.
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { buildIr, matchesType } from "../build-ir.js";
 import { createGeneratorError, type GeneratorError } from "../errors.js";
+import type { MboxIr } from "../ir.js";
+import { load } from "../load.js";
+import { readSchemaFolder } from "./files.js";
 import { inferOfferSchema } from "../infer/infer-schema.js";
 import { renderSchemaFile, type SchemaProvenance } from "../infer/schema-file.js";
 
@@ -55,28 +58,44 @@ export async function writeInferredSchemas(folder: string, entries: readonly Mbo
   return reports;
 }
 
-/** Validates every offer against the committed schemas; one error per mbox that drifted. */
+/**
+ * What an offer breaks in a schema, by the rules of the generated validators (the build-time
+ * matcher over the same IR): unknown keys at the root, missing required keys, values of the wrong
+ * shape. Not ajv: it ignores a property named `__proto__` and reports it as an extra key.
+ */
+function offerProblems(ir: MboxIr, offer: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const declared = new Set(ir.attributes.map((attribute) => attribute.key));
+  for (const key of Object.keys(offer)) if (!declared.has(key)) problems.push(`key ${JSON.stringify(key)} is not in the schema`);
+  for (const attribute of ir.attributes) {
+    if (!Object.hasOwn(offer, attribute.key)) {
+      if (attribute.required) problems.push(`required key ${JSON.stringify(attribute.key)} is missing`);
+      continue;
+    }
+    if (!matchesType(attribute.type, offer[attribute.key], ir.definitions)) {
+      problems.push(`key ${JSON.stringify(attribute.key)} has a value the schema does not allow (${JSON.stringify(offer[attribute.key]).slice(0, 60)})`);
+    }
+  }
+  return problems;
+}
+
+/** Checks every offer against the committed schemas; one error per mbox that drifted. */
 export async function checkDrift(folder: string, entries: readonly MboxOffers[]): Promise<GeneratorError[]> {
   const errors: GeneratorError[] = [];
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const loaded = load(existsSync(folder) ? await readSchemaFolder(folder, folder) : []);
   for (const entry of entries) {
     const file = join(folder, schemaFileName(entry.mbox));
-    if (!existsSync(file)) {
+    const mbox = loaded.mboxes.find((candidate) => candidate.mbox === entry.mbox);
+    if (!mbox) {
       errors.push(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: "there is no committed schema for it" }, { file }));
       continue;
     }
-    let validate;
-    try {
-      validate = ajv.compile(JSON.parse(await readFile(file, "utf8")));
-    } catch (error) {
-      errors.push(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: `the committed schema cannot be read (${error instanceof Error ? error.message : String(error)})` }, { file }));
+    const built = buildIr(mbox, loaded.documents, undefined);
+    if (built.errors.length > 0) {
+      errors.push(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: `the committed schema is invalid: ${built.errors[0]!.message}` }, { file }));
       continue;
     }
-    const problems = new Set<string>();
-    for (const offer of entry.offers) {
-      if (validate(offer)) continue;
-      for (const problem of validate.errors ?? []) problems.add(`${problem.instancePath || "/"} ${problem.message ?? "is invalid"}${problem.params && "additionalProperty" in problem.params ? ` (${String(problem.params.additionalProperty)})` : ""}`);
-    }
+    const problems = new Set(entry.offers.flatMap((offer) => offerProblems(built.ir, offer)));
     if (problems.size > 0) errors.push(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: [...problems].sort().join("; ") }, { file }));
   }
   return errors;

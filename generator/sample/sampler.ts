@@ -128,8 +128,9 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
 
   // The QA walk (1-based indexes, as Target). Per activity index, force experience 1, 2, … and
   // move on when a forced request brings no experience this activity's walk has not seen. The
-  // first activity index whose requests differ in nothing from the unforced baseline forced
-  // nothing: the token's activities are done.
+  // token's activities may belong to other mboxes, so an index that forces nothing here does not
+  // end the walk; coverage is complete when the last index walked forced nothing (the token has
+  // no more activities for these mboxes) and no experience index hit its bound.
   let coverage: SampleResult["coverage"] = "partial";
   let coverageReason = "random visitors only (pass --qa-token for a deterministic walk over every experience)";
   if (options.qaToken) {
@@ -137,8 +138,8 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     const baseline = await ask(qaVisitor, { token: options.qaToken });
     const sameAs = (left: Set<string>, right: Set<string>) => left.size === right.size && [...left].every((key) => right.has(key));
     let boundReached = false;
-    let pastLastActivity = false;
-    for (let activityIndex = 1; activityIndex <= qaMaxActivities && !pastLastActivity; activityIndex += 1) {
+    let lastForcedNothing = false;
+    for (let activityIndex = 1; activityIndex <= qaMaxActivities && !boundReached; activityIndex += 1) {
       const walked = new Set<string>();
       let forcedSomething = false;
       for (let experienceIndex = 1; ; experienceIndex += 1) {
@@ -151,9 +152,9 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
         for (const key of served) walked.add(key);
         if (!sameAs(served, baseline)) forcedSomething = true;
       }
-      if (!forcedSomething) pastLastActivity = true;
+      lastForcedNothing = !forcedSomething;
     }
-    if (pastLastActivity && !boundReached) {
+    if (lastForcedNothing && !boundReached) {
       coverage = "complete";
       coverageReason = "the QA walk forced every experience of every activity of the QA token";
     } else {

@@ -120,7 +120,7 @@ describe("mboxgen emulate", () => {
 
   it("gives Adobe's SDK and mboxgen/runtime the same provider output", async () => {
     for (const visitor of ["visitor-ada", "visitor-grace", "visitor-linus"]) {
-      const request = { id: { tntId: visitor }, context: { channel: "web" }, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1, parameters: { region: "eu" } }] } };
+      const request = { id: { tntId: visitor }, context: { channel: "web" as const }, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1, parameters: { region: "eu" } }] } };
       const adobe = await createAdobeClient(emulator.serverDomain).getAttributes(mboxes, { request });
       const ours = await createTargetClient({ client: "emulator", organizationId: "MOCKORG@AdobeOrg", serverDomain: emulator.serverDomain, secure: false }).getAttributes(mboxes, { request });
       const described = (provider: Parameters<typeof describeProvider>[0]) => JSON.parse(maskRandomIds(JSON.stringify(describeProvider(provider, mboxes))));

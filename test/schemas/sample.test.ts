@@ -1,0 +1,166 @@
+/**
+ * `mboxgen sample` end to end: emulator (3 mboxes, 2 activities × 3 experiences each, one
+ * audience-targeted) → sample with QA mode (100% coverage) → generate → compile → the accessors
+ * return, for given visitors, exactly what the emulator assigned them. Plus re-runs that keep
+ * what a person wrote, the drift check, faults, and a stopped run writing nothing.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTargetClient } from "mboxgen/runtime";
+import { runCli, startEmulator, type RunningEmulator } from "../../generator/index.js";
+import { startDeliveryServer } from "../support/delivery-server.js";
+import { repositoryRoot } from "../support/fixtures.js";
+
+const activities = JSON.parse(readFileSync(join(repositoryRoot, "fixtures/example/activities.json"), "utf8"));
+const mboxes = ["demo-engineering-flags", "hero-banner", "promo-strip"];
+let emulator: RunningEmulator;
+let workspace: string;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ activities });
+  // Inside the repository, so that generated code resolves "mboxgen/runtime" to this package.
+  workspace = mkdtempSync(join(repositoryRoot, "test/schemas/.work-"));
+});
+afterAll(async () => {
+  await emulator.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { cwd: workspace, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+const connection = () => ["--client", "emulator", "--organization-id", "EMU@AdobeOrg", "--server-domain", emulator.serverDomain, "--no-secure"];
+const mboxFlags = mboxes.flatMap((mbox) => ["--mbox", mbox]);
+
+describe("mboxgen sample → generate → compile → run", () => {
+  it("covers every experience with QA mode, and the generated accessors return what the emulator assigns", async () => {
+    const sampled = await cli("sample", ...mboxFlags, "--out", "schemas", ...connection(), "--qa-token", "example-qa-token", "--visitors", "40", "--json");
+    expect(sampled.code, sampled.stderr).toBe(0);
+    const report = JSON.parse(sampled.stdout);
+    expect(report.coverage).toBe("complete");
+    for (const mbox of report.mboxes) expect(mbox.experiences.map((experience: { key: string }) => experience.key)).toHaveLength(6);
+    expect(readdirSync(join(workspace, "schemas")).sort()).toEqual(mboxes.map((mbox) => `${mbox}.schema.json`));
+    const flagsSchema = JSON.parse(readFileSync(join(workspace, "schemas/demo-engineering-flags.schema.json"), "utf8"));
+    expect(flagsSchema).toMatchObject({ $schema: "https://json-schema.org/draft/2020-12/schema", "x-mbox": "demo-engineering-flags", "x-mboxgen": { source: "sample", coverage: "complete" } });
+    expect(flagsSchema.properties["max-items"]).toEqual({ type: "integer" });
+
+    const generated = await cli("generate", "--schemas", "schemas", "--out", "target");
+    expect(generated.code, generated.stderr).toBe(0);
+    writeFileSync(join(workspace, "tsconfig.json"), JSON.stringify({ extends: "../../generator/typecheck/tsconfig.strict.json", include: ["target/*.ts"] }));
+    expect(execFileSync(process.execPath, [join(repositoryRoot, "node_modules/typescript/bin/tsc"), "-p", join(workspace, "tsconfig.json")], { encoding: "utf8" })).toBe("");
+
+    const target = (await import(pathToFileURL(join(workspace, "target/index.ts")).href)) as Record<string, any>;
+    const client = createTargetClient({ client: "emulator", organizationId: "EMU@AdobeOrg", serverDomain: emulator.serverDomain, secure: false });
+    for (const visitor of ["visitor-ada", "visitor-grace", "visitor-linus", "visitor-42"]) {
+      const request = { id: { tntId: visitor }, context: { channel: "web" as const }, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1, parameters: { region: "eu" } }] } };
+      const raw = await fetch(`${emulator.url}/rest/v1/delivery?imsOrgId=x&sessionId=s`, {
+        method: "POST",
+        body: JSON.stringify({ ...request, execute: { mboxes: mboxes.map((name, index) => ({ name, index: index + 1, ...(index === 0 ? { parameters: { region: "eu" } } : {}) })) } }),
+      }).then((response) => response.json() as Promise<any>);
+      const all = await target.getAttributes(client, [target.demoEngineeringFlags, target.heroBanner, target.promoStrip], { request });
+      for (const [index, exportName] of ["demoEngineeringFlags", "heroBanner", "promoStrip"].entries()) {
+        const assigned = Object.assign({}, ...raw.execute.mboxes[index].options.map((option: { content: object }) => option.content));
+        expect(all[exportName].asObject(), `${visitor} ${exportName}`).toEqual(assigned);
+        expect(all[exportName].error).toBeUndefined();
+      }
+    }
+  });
+
+  it("a re-run keeps what a person wrote and reports what changed", async () => {
+    const path = join(workspace, "schemas/promo-strip.schema.json");
+    const edited = JSON.parse(readFileSync(path, "utf8"));
+    edited.description = "Written by a person.";
+    edited.properties.color.description = "Background color.";
+    edited.properties.color.default = "#ffd400";
+    edited.properties.legacy = { type: "string", description: "Gone from Target." };
+    edited.properties.visible.type = "string";
+    writeFileSync(path, JSON.stringify(edited, null, 2));
+    const rerun = await cli("sample", "--mbox", "promo-strip", "--out", "schemas", ...connection(), "--qa-token", "example-qa-token", "--visitors", "10");
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain("/legacy: key removed");
+    expect(rerun.stderr).toContain("/visible: type changed from string to boolean");
+    const after = JSON.parse(readFileSync(path, "utf8"));
+    expect(after.description).toBe("Written by a person.");
+    expect(after.properties.color).toEqual({ description: "Background color.", default: "#ffd400", type: "string" });
+    expect(after.properties.legacy).toBeUndefined();
+  });
+
+  it("--check exits 1 when Target serves what the committed schema does not allow, and writes nothing", async () => {
+    expect((await cli("sample", ...mboxFlags, "--out", "schemas", ...connection(), "--qa-token", "example-qa-token", "--visitors", "10", "--check")).code).toBe(0);
+    const changed = structuredClone(activities);
+    changed.mboxes["promo-strip"][0].experiences[0].offer.content.countdown = 3;
+    const drifted = await startEmulator({ activities: changed });
+    try {
+      const before = readFileSync(join(workspace, "schemas/promo-strip.schema.json"), "utf8");
+      const result = await cli("sample", "--mbox", "promo-strip", "--out", "schemas", "--client", "c", "--organization-id", "o", "--server-domain", drifted.serverDomain, "--no-secure", "--qa-token", "example-qa-token", "--visitors", "10", "--check");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Target now serves mbox "promo-strip" offers that its committed schema does not allow: key \"countdown\" is not in the schema');
+      expect(readFileSync(join(workspace, "schemas/promo-strip.schema.json"), "utf8")).toBe(before);
+    } finally {
+      await drifted.close();
+    }
+  });
+});
+
+describe("sampling faults write nothing", () => {
+  const folder = () => mkdtempSync(join(tmpdir(), "mboxgen-sample-"));
+
+  it("an unreachable endpoint is a clear error", async () => {
+    const out = folder();
+    const closed = await startDeliveryServer();
+    const domain = closed.serverDomain;
+    await closed.close();
+    const result = await cli("sample", "--mbox", "m", "--out", out, "--client", "c", "--organization-id", "o", "--server-domain", domain, "--no-secure", "--timeout", "500");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/the Delivery API call to http:\/\/127\.0\.0\.1:\d+\/rest\/v1\/delivery\?.* failed: .*\[TARGET_UNREACHABLE\]/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it.each([
+    [400, { status: 400, message: "Invalid request" }],
+    [503, { status: 503, message: "Unavailable" }],
+  ])("HTTP %i is a clear error", async (status, body) => {
+    const out = folder();
+    const server = await startDeliveryServer();
+    server.respond(() => ({ status, json: body }));
+    try {
+      const result = await cli("sample", "--mbox", "m", "--out", out, "--client", "c", "--organization-id", "o", "--server-domain", server.serverDomain, "--no-secure");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`failed with HTTP ${status}`);
+      expect(existsSync(join(out, "m.schema.json"))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a stopped run (Ctrl-C) exits 130 and writes nothing", async () => {
+    const out = folder();
+    const server = await startDeliveryServer();
+    server.respond(() => ({ hang: true }));
+    const controller = new AbortController();
+    let stderr = "";
+    const running = runCli(["sample", "--mbox", "m", "--out", out, "--client", "c", "--organization-id", "o", "--server-domain", server.serverDomain, "--no-secure", "--timeout", "400"], {
+      cwd: workspace,
+      stdout: () => undefined,
+      stderr: (text) => (stderr += text),
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 100);
+    expect(await running).toBe(130);
+    expect(stderr).toContain("stopped; nothing was written");
+    expect(readdirSync(out)).toEqual([]);
+    await server.close();
+  });
+
+  it("missing connection settings are a usage error", async () => {
+    expect((await cli("sample", "--mbox", "m", "--out", "x")).code).toBe(2);
+  });
+});
