@@ -14,7 +14,7 @@ describe("npm run example", () => {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });
-    expect(output).toContain("visitor-linus:");
+    expect(output).toContain("visitor-linus (region ch):");
     expect(output).toMatch(/visitor-ada \(region eu\):\n  search \d+, \d+ per page, checkout [a-z-]+, CDN cdn-eu2?\.example\.com/);
     expect(output).toMatch(/Target unreachable: searchProviderId = 143 \(default\), error = TargetNetworkError/);
 
