@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Options as PrettierOptions } from "prettier";
-import { format } from "./format.js";
+import { format, prettierOptionsFor } from "./format.js";
 
 
 /** Formats files, on workers or in-process. */
@@ -29,11 +29,6 @@ parentPort.on("message", async ({ id, source }) => {
   }
 });`;
 
-function prettierOptions(options: PrettierOptions): PrettierOptions {
-  const { filepath: _filepath, ...rest } = options;
-  return { parser: "babel-ts", ...rest };
-}
-
 /**
  * How many format workers to start for `fileCount` files. Off unless asked for: on the 2-vCPU
  * benchmark machine workers made a 250-schema run slower (0.83x, BENCHMARKS.md), since its two
@@ -47,7 +42,7 @@ export function formatWorkerCount(fileCount: number, requested: number | undefin
 /** A pool of `workers` formatting threads (0: format in-process). */
 export function createFormatPool(workers: number, options: PrettierOptions): FormatPool {
   if (workers === 0) return { format: (source) => format(source, options), close: async () => undefined };
-  const workerData = { prettierUrl: import.meta.resolve("prettier"), options: prettierOptions(options) };
+  const workerData = { prettierUrl: import.meta.resolve("prettier"), options: prettierOptionsFor(options) };
   const threads = Array.from({ length: workers }, () => new Worker(WORKER_SOURCE, { eval: true, workerData }));
   const pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
   const load = threads.map(() => 0);

@@ -86,8 +86,11 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     try {
       provider = (await options.client.getAttributes([...options.mboxes], { request })) as unknown as ProviderWithResponse;
     } catch (error) {
-      const url = (error as { url?: string }).url ?? "the Delivery API";
-      throw new GeneratorErrors([createGeneratorError("TARGET_UNREACHABLE", { url, reason: error instanceof Error ? error.message : String(error) }, {}, error)]);
+      // mboxgen's errors start with "<method> <url> "; the catalog message names the URL once.
+      const { url, method } = error as { url?: string; method?: string };
+      const message = error instanceof Error ? error.message : String(error);
+      const reason = url && method && message.startsWith(`${method} ${url} `) ? message.slice(method.length + url.length + 2) : message;
+      throw new GeneratorErrors([createGeneratorError("TARGET_UNREACHABLE", { url: url ?? "the Delivery API", reason }, {}, error)]);
     }
     const served = new Set<string>();
     for (const mbox of provider.getResponse().response?.execute?.mboxes ?? []) {
