@@ -1,6 +1,7 @@
 /**
- * mboxgen's generator API: `generate` returns the typed modules for a set of mbox schemas
- * without touching the disk; `readSchemaFolder` reads a folder for it.
+ * mboxgen's build-time API: `generate` returns the typed modules for a set of mbox schemas
+ * without touching the disk (`readSchemaFolder` reads a folder for it); `startEmulator` serves an
+ * activities file as a local Delivery API; `runCli` is the `mboxgen` command line.
  */
 export { generate } from "./generate.js";
 export type { GenerateInput, GenerateResult, GeneratedFile } from "./generate.js";

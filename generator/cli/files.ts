@@ -3,7 +3,7 @@
  * replacing the output folder all at once. The generator itself never touches the disk.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { createGeneratorError } from "../errors.js";
 import type { GeneratedFile } from "../generate.js";
@@ -78,8 +78,19 @@ export async function replaceOutputFolder(folder: string, files: readonly Genera
   try {
     await mkdir(staging, { recursive: true });
     for (const file of files) {
-      await mkdir(dirname(join(staging, file.path)), { recursive: true });
-      await writeFile(join(staging, file.path), file.text);
+      const target = join(staging, file.path);
+      await mkdir(dirname(target), { recursive: true });
+      // An unchanged file is hard-linked from the current folder instead of written again:
+      // regenerating after one schema change then writes one file, not a thousand.
+      if (current.get(file.path) === file.text) {
+        try {
+          await link(join(folder, file.path), target);
+          continue;
+        } catch {
+          // No hard links here (some file systems): write it.
+        }
+      }
+      await writeFile(target, file.text);
     }
     const hadFolder = existsSync(folder);
     if (hadFolder) await rename(folder, previous);
