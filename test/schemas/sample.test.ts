@@ -141,6 +141,20 @@ describe("sampling faults write nothing", () => {
     }
   });
 
+  it("a timeout is a clear error", async () => {
+    const out = folder();
+    const server = await startDeliveryServer();
+    server.respond(() => ({ hang: true }));
+    try {
+      const result = await cli("sample", "--mbox", "m", "--out", out, "--client", "c", "--organization-id", "o", "--server-domain", server.serverDomain, "--no-secure", "--timeout", "200", "--visitors", "2");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/the Delivery API call to http:\/\/127\.0\.0\.1:\d+\/rest\/v1\/delivery\?\S+ failed: timed out after 200 ms; .*\[TARGET_UNREACHABLE\]/);
+      expect(readdirSync(out)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a stopped run (Ctrl-C) exits 130 and writes nothing", async () => {
     const out = folder();
     const server = await startDeliveryServer();
