@@ -119,8 +119,6 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
   if (errors.length > 0) throw new GeneratorErrors(errors.sort(byLocation));
 
   // emit and format, reusing modules whose inputs did not change
-  const reservedTypeNames = new Set(named.mboxes.flatMap((ir) => [ir.typeName, ir.accessorsTypeName]));
-  reservedTypeNames.add("MboxAccessors");
   const files: GeneratedFile[] = [];
   const jobs: ModuleJob[] = [];
   let reused = 0;
@@ -132,7 +130,9 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
       files.push({ path, text: previous! });
       reused += 1;
     } else {
-      jobs.push({ ir, context, reservedTypeNames, inputHash });
+      // A module is its own scope: the schema's own type names (titles, $defs) may not take the
+      // module's accessors interface or the imported MboxAccessors; other modules do not matter.
+      jobs.push({ ir, context, reservedTypeNames: new Set([ir.accessorsTypeName, "MboxAccessors"]), inputHash });
     }
   }
   const pool = createFormatPool(context.format ? formatWorkerCount(jobs.length, input.workers) : 0, context.prettier);

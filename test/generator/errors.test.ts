@@ -144,8 +144,25 @@ describe("bad input gives clear errors", () => {
       { format: "yes", colour: true } as unknown as MboxgenConfig,
       ['invalid config: unknown option "colour"; correct the config file (see README, Config) [CONFIG_INVALID]', 'invalid config: "format" must be true or false; correct the config file (see README, Config) [CONFIG_INVALID]'],
     ],
+    [
+      "a schema title that takes the module's accessors interface name",
+      { "s/m.schema.json": object({ a: { type: "object", title: "M Accessors", properties: {} } }) },
+      {},
+      ['s/m.schema.json: a type the schema declares (title or $defs) and mboxgen\'s own declarations for mbox "m" both get the type name "MAccessors"; give one of them another name with mboxes["m"].exportName in the config [NAME_COLLISION]'],
+    ],
     ["no mbox schemas at all", { "s/common.json": {} }, {}, ["no *.schema.json files in schemas; add one JSON Schema per mbox named <mbox>.schema.json, or point --schemas at the folder that has them [NO_SCHEMAS]"]],
   ])("%s", async (_name, sources, config, expected) => {
     expect(await errorsOf(sources, config)).toEqual(expected);
+  });
+
+  it("a title naming another module's type is fine: every module is its own scope", async () => {
+    const { files } = await generate({
+      schemas: [
+        { path: "a.schema.json", text: JSON.stringify(object({ x: { type: "object", title: "B", properties: {} } })) },
+        { path: "b.schema.json", text: JSON.stringify(object({})) },
+      ],
+    });
+    expect(files.map((file) => file.path)).toEqual(["a.ts", "b.ts", "index.ts"]);
+    expect(files[0]!.text).toContain("export interface B {");
   });
 });
