@@ -66,10 +66,12 @@ export function toPascalCase(exportName: string): string {
 
 /** kebab-case file name of an export name: `demoEngineeringFlags` → `demo-engineering-flags`. */
 export function toFileName(exportName: string): string {
-  return exportName
+  const fileName = exportName
     .replace(/^_+/, "")
     .replace(/(\p{Ll}|\p{Nd})(\p{Lu})/gu, "$1-$2")
     .toLowerCase();
+  // An export name of underscores only would leave nothing.
+  return fileName === "" ? exportName : fileName;
 }
 
 function configPathOfMbox(mbox: string): string {

@@ -49,6 +49,8 @@ describe("naming", () => {
     expect(toLowerCamelCase("URL_config")).toBe("urlConfig");
     expect(toLowerCamelCase("*/")).toBeUndefined();
     expect(toFileName("demoEngineeringFlags")).toBe("demo-engineering-flags");
+    expect(toFileName("_")).toBe("_");
+    expect(toFileName("_2col")).toBe("2col");
   });
 });
 
