@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTargetClient } from "mboxgen/runtime";
 import { createAdobeClient, createAdobeClientRaw } from "../support/adobe-sdk.js";
 import { startDeliveryServer, echoMboxes, type DeliveryTestServer, type OfferContents, type Responder } from "../support/delivery-server.js";
-import { describeProvider, describeValue, describeWireRequest, maskRandomIds } from "../support/normalize.js";
+import { describeProvider, describeValue, describeWireRequest, maskRandomIds, normalizeEnvelope } from "../support/normalize.js";
 
 type AnyClient = {
   getAttributes(mboxNames: string[], options?: any): Promise<any>;
@@ -431,5 +431,46 @@ describe("validation conformance (§2.5)", () => {
     expect(ourValue).toBeInstanceOf(Error);
     expect(describeValue(ourValue)).toEqual(describeValue(adobeValue));
     expect((ourValue as Error).message).toBe("Attribute 'myPropertyName' does not exist for mbox 'feature-flag-xyz'");
+  });
+});
+
+describe("sendNotifications conformance (§4)", () => {
+  let server: DeliveryTestServer;
+  beforeAll(async () => {
+    server = await startDeliveryServer(flagContents);
+  });
+  afterAll(() => server.close());
+
+  const notificationRequest = {
+    context: { channel: "web" },
+    id: { tntId: "visitor-1" },
+    notifications: [
+      { id: "display-1", type: "display", timestamp: 1700000000000, impressionId: "imp-1", mbox: { name: "feature-flag-a" }, tokens: ["token-feature-flag-a-0"] },
+      { id: "click-1", type: "click", timestamp: 1700000000001, mbox: { name: "feature-flag-a" }, tokens: ["token-feature-flag-a-0"] },
+      { id: "", type: "display", timestamp: 1 },
+    ],
+  };
+
+  it("sends display and click notifications for prefetched mboxes like Adobe's SDK", async () => {
+    server.requests.length = 0;
+    const adobe = await createAdobeClient(server.serverDomain).sendNotifications({ request: notificationRequest, sessionId: "s-1" });
+    const ours = await createTargetClient({ client: "mockclient", organizationId: "MOCKORG@AdobeOrg", serverDomain: server.serverDomain, secure: false }).sendNotifications({
+      request: notificationRequest as never,
+      sessionId: "s-1",
+    });
+    const [adobeRequest, ourRequest] = server.requests.map(describeWireRequest);
+    expect(ourRequest).toBe(adobeRequest);
+    expect(JSON.parse(adobeRequest!.split("\n")[1]!).notifications.map((notification: { id: string }) => notification.id)).toEqual(["display-1", "click-1"]);
+    expect(JSON.parse(maskRandomIds(JSON.stringify(normalizeEnvelope(ours))))).toEqual(JSON.parse(maskRandomIds(JSON.stringify(normalizeEnvelope(adobe)))));
+  });
+
+  it("rejects without notifications, with Adobe's message", async () => {
+    const request = { context: { channel: "web" }, notifications: [] };
+    const adobeMessage = await createAdobeClient(server.serverDomain).sendNotifications({ request }).then(() => "resolved", (error: Error) => error.message);
+    const ourMessage = await createTargetClient({ client: "c", organizationId: "o", serverDomain: server.serverDomain, secure: false })
+      .sendNotifications({ request: request as never })
+      .then(() => "resolved", (error: Error) => error.message);
+    expect(adobeMessage).toBe("Notifications array is required in request");
+    expect(ourMessage).toBe(adobeMessage);
   });
 });
