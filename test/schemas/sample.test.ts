@@ -110,6 +110,43 @@ describe("mboxgen sample → generate → compile → run", () => {
   });
 });
 
+describe("the CLI commands", () => {
+  it("mboxgen emulate serves an activities file until stopped", async () => {
+    const controller = new AbortController();
+    let stderr = "";
+    const running = runCli(["emulate", "--activities", join(repositoryRoot, "fixtures/example/activities.json")], {
+      cwd: workspace,
+      stdout: () => undefined,
+      stderr: (text) => (stderr += text),
+      signal: controller.signal,
+    });
+    for (let attempt = 0; attempt < 100 && !stderr.includes("emulator on"); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const url = /emulator on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+    expect(url).toBeDefined();
+    const response = await fetch(`${url}/rest/v1/delivery?imsOrgId=x&sessionId=s`, {
+      method: "POST",
+      body: JSON.stringify({ id: { tntId: "v" }, context: { channel: "web" }, execute: { mboxes: [{ name: "promo-strip", index: 1 }] } }),
+    });
+    expect(((await response.json()) as any).execute.mboxes[0].options.length).toBe(2);
+    controller.abort();
+    expect(await running).toBe(0);
+    expect(stderr).toContain("emulator stopped after 1 requests");
+  });
+
+  it("draws a progress bar on a terminal", async () => {
+    let stderr = "";
+    const code = await runCli(["sample", "--mbox", "promo-strip", "--out", mkdtempSync(join(tmpdir(), "mboxgen-progress-")), ...connection(), "--visitors", "5"], {
+      cwd: workspace,
+      stdout: () => undefined,
+      stderr: (text) => (stderr += text),
+      isTerminal: true,
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain("\r  sampling [##############################] 5/5 requests");
+    expect(stderr).toContain("⚠ coverage partial: random visitors only");
+  });
+});
+
 describe("sampling faults write nothing", () => {
   const folder = () => mkdtempSync(join(tmpdir(), "mboxgen-sample-"));
 
