@@ -9,6 +9,7 @@ import { fileHeader } from "./templates.js";
 
 /** The index module's text (unformatted). */
 export function emitIndexModule(mboxes: readonly MboxIr[], schemasLabel: string, context: GenerateContext): string {
+  // Emits: export { demoEngineeringFlags } from "./demo-engineering-flags.js"; export type { … }; and getAttributes
   const statements: Array<string | StatementStructures> = [
     fileHeader(schemasLabel, context.regenerateCommand),
     // Emits: export { getTypedAttributes as getAttributes } from "mboxgen/runtime";

@@ -16,6 +16,7 @@ const ROOT_PLACEHOLDER = new RegExp(`\\b${ROOT_TYPE_PLACEHOLDER}\\b`, "g");
 
 /** The offer types of one mbox as TypeScript source, or an error. */
 export async function emitOfferTypes(ir: MboxIr, reservedNames: ReadonlySet<string>): Promise<string | GeneratorError> {
+  // Emits: export interface DemoEngineeringFlags { /** docs */ searchProviderId?: number; … }
   const schemaText = JSON.stringify(ir.typesSchema);
   if (schemaText.includes(ROOT_TYPE_PLACEHOLDER)) {
     return createGeneratorError("TYPES_FAILED", { reason: `the schema contains mboxgen's placeholder ${ROOT_TYPE_PLACEHOLDER}` }, { file: ir.sourcePath });

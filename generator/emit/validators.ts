@@ -48,6 +48,7 @@ function joinAny(checks: string[]): string {
  * `depth` names the variables of nested callbacks (`item1`, `key1`, …).
  */
 export function emitCheck(type: TypeIr, value: string, context: ValidatorContext, depth = 0): string {
+  // Emits: isJsonObject(value) && Object.hasOwn(value, "label") && typeof value["label"] === "string"
   switch (type.kind) {
     case "any":
       return "true";
@@ -129,6 +130,7 @@ export function emitCheck(type: TypeIr, value: string, context: ValidatorContext
 
 /** The helper functions for every `$ref` met so far (and those they meet): `[name, body expression]`. */
 export function emitDefinitionFunctions(context: ValidatorContext): Array<[name: string, check: string]> {
+  // Emits (as [name, body]): function $isDefinition0(value: unknown): boolean { return <check>; }
   const emitted: Array<[string, string]> = [];
   const done = new Set<string>();
   // Emitting a body can meet new references, so loop until no new name appears.
