@@ -4,6 +4,7 @@
  */
 import type { Options as PrettierOptions } from "prettier";
 import { createGeneratorError, type GeneratorError } from "./errors.js";
+import { isPlainObject } from "./json-values.js";
 
 /** Per-key overrides of one mbox. */
 export interface KeyConfig {
@@ -74,10 +75,6 @@ export interface GenerateContext {
 }
 
 const KNOWN_CONFIG_KEYS = new Set(["schemas", "out", "runtimeImport", "format", "prettier", "mboxes", "target", "$schema"]);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Checks a config's shape; returns every problem as a `CONFIG_INVALID` error. */
 export function validateConfig(config: unknown, file: string | undefined): GeneratorError[] {

@@ -9,6 +9,7 @@ import { locate, type JsonDocument } from "./json-document.js";
 import { withReferencedAnnotations } from "./build-ir.js";
 import type { LoadedMbox } from "./load.js";
 import { resolveReference, schemaId, type SchemaAt } from "./schema-references.js";
+import { isPlainObject as isSchemaObject, setOwnProperty } from "./json-values.js";
 
 /** The root type's name while json-schema-to-typescript runs (it mangles non-ASCII names); renamed afterwards. */
 export const ROOT_TYPE_PLACEHOLDER = "MboxgenRootOfferPlaceholder";
@@ -27,17 +28,13 @@ export interface NormalizeInput {
 
 type Rule = (schema: Schema, input: NormalizeInput) => Schema;
 
-function isSchemaObject(value: unknown): value is Schema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Copies JSON, keeping a `__proto__` key as an own property. */
 function cloneJson<Value>(value: Value): Value {
   if (Array.isArray(value)) return value.map(cloneJson) as Value;
   if (!isSchemaObject(value)) return value;
   const copy: Schema = {};
   for (const key of Object.keys(value)) {
-    Object.defineProperty(copy, key, { value: cloneJson(value[key]), enumerable: true, writable: true, configurable: true });
+    setOwnProperty(copy, key, cloneJson(value[key]));
   }
   return copy as Value;
 }
@@ -66,7 +63,7 @@ function inlineReferences(at: SchemaAt, input: NormalizeInput, inlining: string[
   const copy: Schema = {};
   for (const key of Object.keys(schema)) {
     const value = inlineReferences({ ...at, segments: [...at.segments, key], schema: schema[key] }, input, inlining);
-    Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+    setOwnProperty(copy, key, value);
   }
   return copy;
 }
@@ -75,7 +72,7 @@ function mapProperties(schema: Schema, change: (key: string, property: unknown) 
   if (!isSchemaObject(schema.properties)) return schema;
   const properties: Schema = {};
   for (const key of Object.keys(schema.properties)) {
-    Object.defineProperty(properties, key, { value: change(key, schema.properties[key]), enumerable: true, writable: true, configurable: true });
+    setOwnProperty(properties, key, change(key, schema.properties[key]));
   }
   return { ...schema, properties };
 }
@@ -93,7 +90,7 @@ function mapSchemas(schema: unknown, change: (schema: Schema) => Schema): unknow
     if (!isSchemaObject(map)) continue;
     const mapped: Schema = {};
     for (const key of Object.keys(map)) {
-      Object.defineProperty(mapped, key, { value: mapSchemas(map[key], change), enumerable: true, writable: true, configurable: true });
+      setOwnProperty(mapped, key, mapSchemas(map[key], change));
     }
     copy[keyword] = mapped;
   }

@@ -3,7 +3,7 @@
  * `other.json#/pointer` relative to the referring file. Nothing is fetched.
  */
 import { createGeneratorError, type GeneratorError } from "./errors.js";
-import { fromJsonPointer, locate, type JsonDocument } from "./json-document.js";
+import { fromJsonPointer, locate, toJsonPointer, type JsonDocument } from "./json-document.js";
 
 /** A schema node and where it is. */
 export interface SchemaAt {
@@ -14,7 +14,7 @@ export interface SchemaAt {
 
 /** `<file>#<pointer>`: one id per schema location, for definitions and cycle detection. */
 export function schemaId(at: { document: JsonDocument; segments: readonly string[] }): string {
-  return `${at.document.path}#${at.segments.map((segment) => `/${segment.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}`;
+  return `${at.document.path}#${toJsonPointer(at.segments)}`;
 }
 
 function joinRelative(fromPath: string, relative: string): string {

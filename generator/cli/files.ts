@@ -10,7 +10,8 @@ import type { GeneratedFile } from "../generate.js";
 import type { SchemaSource } from "../json-document.js";
 import { isGeneratedText } from "../stamp.js";
 
-function toPosix(path: string): string {
+/** A path with `/` separators, as generated headers and reports show it. */
+export function toPosix(path: string): string {
   return path.split(sep).join("/");
 }
 

@@ -3,14 +3,14 @@
  * Exit codes: 0 success, 1 generation error or stale output, 2 usage error.
  */
 import { watch as watchFiles } from "chokidar";
-import { relative, resolve, sep } from "node:path";
+import { relative, resolve } from "node:path";
 import yargs from "yargs";
 import type { MboxgenConfig } from "../config.js";
 import { GeneratorError, GeneratorErrors, isGeneratorError } from "../errors.js";
 import { generate, type GeneratedFile } from "../generate.js";
 import { GENERATOR_VERSION } from "../version.js";
 import { loadConfigFile } from "./config-file.js";
-import { compareOutput, readOutputFolder, readSchemaFolder, replaceOutputFolder } from "./files.js";
+import { compareOutput, readOutputFolder, readSchemaFolder, replaceOutputFolder, toPosix } from "./files.js";
 import { runEmulate, runInfer, runSample, UsageError, type SampleArguments } from "./schema-commands.js";
 
 /** Where the CLI reads and writes; the real process by default, swapped in tests. */
@@ -37,8 +37,6 @@ interface GenerateArguments {
   debug: boolean;
 }
 
-
-const posix = (path: string) => path.split(sep).join("/");
 
 function createParser() {
   return yargs()
@@ -142,7 +140,7 @@ async function runGenerateOnce(options: GenerateArguments, environment: CliEnvir
   const result = await generate({
     schemas: await readSchemaFolder(schemasFolder, environment.cwd),
     config: generatorConfig,
-    schemasLabel: posix(relative(environment.cwd, schemasFolder)) || ".",
+    schemasLabel: toPosix(relative(environment.cwd, schemasFolder)) || ".",
     regenerateCommand: regenerateCommand(options),
     previousFiles: previousFiles ?? current,
   });
@@ -154,7 +152,7 @@ async function runGenerateOnce(options: GenerateArguments, environment: CliEnvir
   }
   const difference = compareOutput(result.files, current);
   const changed = difference.stale.length + difference.missing.length + difference.extra.length;
-  const outLabel = posix(relative(environment.cwd, outFolder!)) || ".";
+  const outLabel = toPosix(relative(environment.cwd, outFolder!)) || ".";
   if (options.check) {
     if (changed === 0) {
       environment.stderr(`✔ ${outLabel} is up to date (${result.files.length} files, ${elapsed})\n`);
@@ -199,7 +197,7 @@ async function runWatch(options: GenerateArguments, environment: CliEnvironment)
     }, 100);
   });
   await new Promise<void>((resolveWatch) => {
-    watcher.on("ready", () => environment.stderr(`… watching ${watched.map((path) => posix(relative(environment.cwd, path)) || ".").join(", ")} (Ctrl-C to stop)\n`));
+    watcher.on("ready", () => environment.stderr(`… watching ${watched.map((path) => toPosix(relative(environment.cwd, path)) || ".").join(", ")} (Ctrl-C to stop)\n`));
     const stop = () => resolveWatch();
     environment.signal?.addEventListener("abort", stop, { once: true });
     if (environment.signal === undefined) process.once("SIGINT", stop);

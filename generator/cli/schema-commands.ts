@@ -2,7 +2,7 @@
  * `mboxgen emulate`, `mboxgen sample` and `mboxgen infer`: schemas from what Target serves.
  */
 import { readFile } from "node:fs/promises";
-import { relative, resolve, sep } from "node:path";
+import { relative, resolve } from "node:path";
 import { createTargetClient, type TargetClientOptions } from "../../runtime/index.js";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { startEmulator } from "../emulator/emulator.js";
@@ -11,10 +11,9 @@ import { inferOfferSchema, typesOf } from "../infer/infer-schema.js";
 import { parseJsonDocument } from "../json-document.js";
 import { sample, type SampleResult } from "../sample/sampler.js";
 import { loadConfigFile } from "./config-file.js";
+import { toPosix } from "./files.js";
 import { checkDrift, writeInferredSchemas, type MboxOffers, type SchemaWriteReport } from "./schema-output.js";
 import type { CliEnvironment } from "./main.js";
-
-const posix = (path: string) => path.split(sep).join("/");
 
 /** Thrown for bad arguments: exit code 2. */
 export class UsageError extends Error {}
@@ -60,7 +59,7 @@ function printWriteReports(reports: SchemaWriteReport[], folder: string, environ
 
 async function writeOrCheck(entries: MboxOffers[], out: string, check: boolean, enumMax: number | undefined, environment: CliEnvironment): Promise<{ code: number; reports: SchemaWriteReport[] }> {
   const folder = resolve(environment.cwd, out);
-  const label = posix(relative(environment.cwd, folder)) || ".";
+  const label = toPosix(relative(environment.cwd, folder)) || ".";
   if (check) {
     const drift = await checkDrift(folder, entries);
     if (drift.length > 0) throw new GeneratorErrors(drift);

@@ -3,6 +3,7 @@
  * TARGET-PROTOCOL.md §10.1) can deliver, per mbox. Exhaustive: no sampling.
  */
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
+import { isPlainObject as isObject } from "../json-values.js";
 
 /** The JSON offers of one mbox in an artifact. */
 export interface ArtifactMboxOffers {
@@ -15,10 +16,6 @@ export interface ArtifactMboxOffers {
 
 function fail(reason: string, file: string): never {
   throw new GeneratorErrors([createGeneratorError("ARTIFACT_INVALID", { reason }, { file })]);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Reads an artifact's text; throws `GeneratorErrors` for non-JSON, a wrong shape or an unsupported major version. */

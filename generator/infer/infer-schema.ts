@@ -11,6 +11,7 @@
  * - a shape that cannot be described becomes `{}` with a description saying why.
  * The result does not depend on the order of the samples: keys, types and enum values are sorted.
  */
+import { setOwnProperty } from "../json-values.js";
 
 /** A JSON Schema object as mboxgen writes it. */
 export type JsonSchemaObject = Record<string, unknown>;
@@ -66,10 +67,6 @@ function observe(shape: Shape, value: unknown): void {
   }
 }
 
-function defineOwn(target: JsonSchemaObject, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function byCodePoint(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
@@ -84,7 +81,7 @@ function toSchema(shape: Shape, options: InferOptions): JsonSchemaObject {
   if (types.has("object")) {
     const keys = [...shape.properties.keys()].sort(byCodePoint);
     const properties: JsonSchemaObject = {};
-    for (const key of keys) defineOwn(properties, key, toSchema(shape.properties.get(key)!, options));
+    for (const key of keys) setOwnProperty(properties, key, toSchema(shape.properties.get(key)!, options));
     schema.properties = properties;
     const required = keys.filter((key) => shape.properties.get(key)!.seen === shape.objects);
     if (required.length > 0) schema.required = required;

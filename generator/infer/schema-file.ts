@@ -5,6 +5,7 @@
  */
 import type { JsonSchemaObject } from "./infer-schema.js";
 import { typesOf } from "./infer-schema.js";
+import { isPlainObject as isObject, setOwnProperty } from "../json-values.js";
 
 /** The draft written schemas declare. */
 export const SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema";
@@ -21,10 +22,6 @@ export interface SchemaProvenance {
   experiences: string[];
   /** For sampling: whether every experience was reached. */
   coverage?: "complete" | "partial";
-}
-
-function isObject(value: unknown): value is JsonSchemaObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function describeTypes(types: string[]): string {
@@ -58,7 +55,7 @@ function mergeAnnotations(inferred: JsonSchemaObject, existing: JsonSchemaObject
       const childPath = `${path}/${key}`;
       if (!Object.hasOwn(existingProperties, key)) changes.push(`${childPath}: key added (${describeTypes(typesOf(inferredProperties[key] as JsonSchemaObject))})`);
       const child = mergeAnnotations(inferredProperties[key] as JsonSchemaObject, existingProperties[key] as JsonSchemaObject | undefined, childPath, changes);
-      Object.defineProperty(properties, key, { value: child, enumerable: true, writable: true, configurable: true });
+      setOwnProperty(properties, key, child);
     }
     for (const key of Object.keys(existingProperties)) {
       if (!Object.hasOwn(inferredProperties, key)) changes.push(`${path}/${key}: key removed`);
