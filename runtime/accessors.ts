@@ -4,6 +4,7 @@
  * predicate per attribute; this file only applies it.
  */
 import type { GetOffersOptions } from "./client-types.js";
+import { setOwn } from "./attributes-provider.js";
 import { isTargetError } from "./errors.js";
 
 /** Why an accessor returned its default (or `undefined`) instead of Target's value. */
@@ -146,8 +147,8 @@ function createAccessors(spec: MboxSpec<string>, values: Record<string, unknown>
     const offer: Record<string, unknown> = {};
     for (const attribute of spec.attributes) {
       const value = resolve(attribute);
-      // defineProperty: a key named `__proto__` must stay data.
-      if (value !== undefined) Object.defineProperty(offer, attribute[0], { value, enumerable: true, writable: true, configurable: true });
+      // setOwn: a key named `__proto__` must stay data.
+      if (value !== undefined) setOwn(offer, attribute[0], value);
     }
     return offer;
   };

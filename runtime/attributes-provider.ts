@@ -33,7 +33,7 @@ export interface AttributesProvider {
 }
 
 /** Assigns an own property, also for the key `__proto__`, which `=` would treat as the prototype. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

@@ -1,3 +1,4 @@
+import { isJsonObject } from "./accessors.js";
 import { addMboxesToRequest } from "./add-mboxes-to-request.js";
 import { createAttributesProvider, type AttributesProvider } from "./attributes-provider.js";
 import type {
@@ -132,7 +133,7 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
     const body = JSON.stringify(request);
     logger.debug?.("Request sent", host, body);
     const parsed = await postJson(url, headers, body, httpOptions);
-    const response = (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {}) as DeliveryResponse;
+    const response = (isJsonObject(parsed) ? parsed : {}) as DeliveryResponse;
     logger.debug?.("Response received", response);
 
     const envelope = createEnvelope(config.organizationId, request, response, sessionId, cluster, callOptions.customerIds);
