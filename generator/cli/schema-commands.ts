@@ -7,12 +7,12 @@ import { createTargetClient, type TargetClientOptions } from "../../runtime/inde
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { startEmulator } from "../emulator/emulator.js";
 import { readArtifact } from "../infer/artifact.js";
-import { inferOfferSchema, typesOf } from "../infer/infer-schema.js";
+import { typesOf, type JsonSchemaObject } from "../infer/infer-schema.js";
 import { parseJsonDocument } from "../json-document.js";
 import { sample, type SampleResult } from "../sample/sampler.js";
 import { loadConfigFile } from "./config-file.js";
 import { toPosix } from "./files.js";
-import { checkDrift, writeInferredSchemas, type MboxOffers, type SchemaWriteReport } from "./schema-output.js";
+import { checkDrift, createMboxOffers, writeInferredSchemas, type MboxOffers, type SchemaWriteReport } from "./schema-output.js";
 import type { CliEnvironment } from "./main.js";
 
 /** Thrown for bad arguments: exit code 2. */
@@ -42,8 +42,7 @@ export async function runEmulate(options: { activities: string; port: number; ho
   return 0;
 }
 
-function keysReport(offers: Record<string, unknown>[]): Record<string, string[]> {
-  const schema = inferOfferSchema(offers);
+function keysReport(schema: JsonSchemaObject): Record<string, string[]> {
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   return Object.fromEntries(Object.keys(properties).map((key) => [key, typesOf(properties[key])]));
 }
@@ -57,7 +56,7 @@ function printWriteReports(reports: SchemaWriteReport[], folder: string, environ
   }
 }
 
-async function writeOrCheck(entries: MboxOffers[], out: string, check: boolean, enumMax: number | undefined, environment: CliEnvironment): Promise<{ code: number; reports: SchemaWriteReport[] }> {
+async function writeOrCheck(entries: MboxOffers[], out: string, check: boolean, environment: CliEnvironment): Promise<{ code: number; reports: SchemaWriteReport[] }> {
   const folder = resolve(environment.cwd, out);
   const label = toPosix(relative(environment.cwd, folder)) || ".";
   if (check) {
@@ -66,7 +65,7 @@ async function writeOrCheck(entries: MboxOffers[], out: string, check: boolean, 
     environment.stderr(`✔ every offer matches the schemas in ${label}\n`);
     return { code: 0, reports: [] };
   }
-  const reports = await writeInferredSchemas(folder, entries, enumMax);
+  const reports = await writeInferredSchemas(folder, entries);
   printWriteReports(reports, label, environment);
   return { code: 0, reports };
 }
@@ -93,17 +92,17 @@ export interface SampleArguments {
   check: boolean;
 }
 
-function coverageJson(result: SampleResult, reports: SchemaWriteReport[]) {
+function coverageJson(result: SampleResult, entries: MboxOffers[], reports: SchemaWriteReport[]) {
   return {
     coverage: result.coverage,
     coverageReason: result.coverageReason,
     requests: result.requests,
-    mboxes: result.mboxes.map((report) => ({
+    mboxes: result.mboxes.map((report, index) => ({
       mbox: report.mbox,
       requests: report.requests,
       offers: report.offers.length,
       experiences: [...report.experiences.entries()].sort(([left], [right]) => (left < right ? -1 : 1)).map(([key, seen]) => ({ key, ...seen })),
-      keys: keysReport(report.offers),
+      keys: keysReport(entries[index]!.schema),
     })),
     files: reports,
   };
@@ -172,18 +171,21 @@ export async function runSample(options: SampleArguments, environment: CliEnviro
     process.off("SIGINT", stop);
   }
 
-  const entries: MboxOffers[] = result.mboxes.map((report) => ({
-    mbox: report.mbox,
-    offers: report.offers,
-    provenance: { source: "sample", samples: report.offers.length, experiences: [...report.experiences.keys()].sort(), coverage: result.coverage },
-  }));
-  const { code, reports } = await writeOrCheck(entries, out, options.check, options.enumMax, environment);
+  const entries = result.mboxes.map((report) =>
+    createMboxOffers(
+      report.mbox,
+      report.offers,
+      { source: "sample", samples: report.offers.length, experiences: [...report.experiences.keys()].sort(), coverage: result.coverage },
+      options.enumMax,
+    ),
+  );
+  const { code, reports } = await writeOrCheck(entries, out, options.check, environment);
   if (options.json) {
-    environment.stdout(`${JSON.stringify(coverageJson(result, reports), null, 2)}\n`);
+    environment.stdout(`${JSON.stringify(coverageJson(result, entries, reports), null, 2)}\n`);
   } else {
-    for (const report of result.mboxes) {
+    for (const [index, report] of result.mboxes.entries()) {
       const experiences = [...report.experiences.values()].map((seen) => `${seen.activityName ?? seen.activityId}/${seen.experienceName ?? seen.experienceId}`);
-      const keys = Object.entries(keysReport(report.offers)).map(([key, types]) => `${key}: ${types.join(" | ")}`);
+      const keys = Object.entries(keysReport(entries[index]!.schema)).map(([key, types]) => `${key}: ${types.join(" | ")}`);
       environment.stderr(
         `  ${report.mbox}: ${report.requests} requests, ${report.offers.length} offers, ${report.experiences.size} experiences${experiences.length ? ` (${experiences.join(", ")})` : ""}\n` +
           (keys.length ? `    keys: ${keys.join(", ")}\n` : ""),
@@ -215,13 +217,11 @@ export async function runInfer(
     text = await readFile(resolve(environment.cwd, options.artifact), "utf8");
   }
   const mboxes = readArtifact(text, options.artifact);
-  const entries: MboxOffers[] = mboxes.map((entry) => ({
-    mbox: entry.mbox,
-    offers: entry.offers,
-    provenance: { source: "artifact", samples: entry.offers.length, experiences: entry.experiences },
-  }));
+  const entries = mboxes.map((entry) =>
+    createMboxOffers(entry.mbox, entry.offers, { source: "artifact", samples: entry.offers.length, experiences: entry.experiences }, options.enumMax),
+  );
   if (entries.length === 0) environment.stderr(`⚠ ${options.artifact} has no mbox with JSON offers; nothing to write\n`);
-  const { code, reports } = await writeOrCheck(entries, out, options.check, options.enumMax, environment);
-  if (options.json) environment.stdout(`${JSON.stringify({ mboxes: entries.map((entry) => ({ mbox: entry.mbox, offers: entry.offers.length, experiences: entry.provenance.experiences, keys: keysReport(entry.offers) })), files: reports }, null, 2)}\n`);
+  const { code, reports } = await writeOrCheck(entries, out, options.check, environment);
+  if (options.json) environment.stdout(`${JSON.stringify({ mboxes: entries.map((entry) => ({ mbox: entry.mbox, offers: entry.offers.length, experiences: entry.provenance.experiences, keys: keysReport(entry.schema) })), files: reports }, null, 2)}\n`);
   return code;
 }

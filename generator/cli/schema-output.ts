@@ -11,14 +11,20 @@ import { createGeneratorError, type GeneratorError } from "../errors.js";
 import type { MboxIr } from "../ir.js";
 import { load } from "../load.js";
 import { readSchemaFolder } from "./files.js";
-import { inferOfferSchema } from "../infer/infer-schema.js";
+import { inferOfferSchema, type JsonSchemaObject } from "../infer/infer-schema.js";
 import { renderSchemaFile, type SchemaProvenance } from "../infer/schema-file.js";
 
-/** One mbox's offers and where they came from. */
+/** One mbox's offers, where they came from, and the schema inferred from them (once). */
 export interface MboxOffers {
   mbox: string;
   offers: Record<string, unknown>[];
   provenance: SchemaProvenance;
+  schema: JsonSchemaObject;
+}
+
+/** Infers the schema of one mbox's offers and keeps it with them. */
+export function createMboxOffers(mbox: string, offers: Record<string, unknown>[], provenance: SchemaProvenance, enumMax: number | undefined): MboxOffers {
+  return { mbox, offers, provenance, schema: inferOfferSchema(offers, enumMax === undefined ? {} : { enumMax }) };
 }
 
 /** A file name for an mbox's schema; the real name is kept in `x-mbox`. */
@@ -36,14 +42,14 @@ export interface SchemaWriteReport {
 }
 
 /** Infers, merges and writes every schema; nothing is written if any step fails. */
-export async function writeInferredSchemas(folder: string, entries: readonly MboxOffers[], enumMax: number | undefined): Promise<SchemaWriteReport[]> {
+export async function writeInferredSchemas(folder: string, entries: readonly MboxOffers[]): Promise<SchemaWriteReport[]> {
   const reports: SchemaWriteReport[] = [];
   const updates: Array<{ path: string; text: string }> = [];
   for (const entry of entries) {
     const file = schemaFileName(entry.mbox);
     const path = join(folder, file);
     const existing = existsSync(path) ? await readFile(path, "utf8") : undefined;
-    const update = renderSchemaFile(entry.mbox, inferOfferSchema(entry.offers, enumMax === undefined ? {} : { enumMax }), entry.provenance, existing);
+    const update = renderSchemaFile(entry.mbox, entry.schema, entry.provenance, existing);
     reports.push({ mbox: entry.mbox, file, created: update.created, changes: update.changes });
     if (update.text !== existing) updates.push({ path, text: update.text });
   }
