@@ -9,7 +9,7 @@ import type { AttributeIr, JsonValue, MboxIr, PropertyIr, TypeIr } from "./ir.js
 import { locate, type JsonDocument } from "./json-document.js";
 import type { LoadedMbox } from "./load.js";
 import { resolveReference, schemaId, type SchemaAt } from "./schema-references.js";
-import { isPlainObject as isSchemaObject } from "./json-values.js";
+import { describeJson, isPlainObject as isSchemaObject } from "./json-values.js";
 
 /** Keywords that change what a value may be and that mboxgen does not implement. */
 const UNSUPPORTED_KEYWORDS = [
@@ -36,12 +36,6 @@ const UNSUPPORTED_KEYWORDS = [
 const TYPE_NAMES = new Set(["string", "number", "integer", "boolean", "null", "object", "array"]);
 
 type Schema = Record<string, unknown>;
-
-function describeJson(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  if (value === null) return "null";
-  return `a ${typeof value}`;
-}
 
 function child(at: SchemaAt, ...segments: string[]): SchemaAt {
   let schema: unknown = at.schema;

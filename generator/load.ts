@@ -4,6 +4,7 @@
  */
 import { createGeneratorError, type GeneratorError } from "./errors.js";
 import { locate, parseJsonDocument, type JsonDocument, type SchemaSource } from "./json-document.js";
+import { describeJson, isPlainObject } from "./json-values.js";
 
 /** One mbox schema found among the sources. */
 export interface LoadedMbox {
@@ -24,12 +25,6 @@ const MBOX_SCHEMA_SUFFIX = ".schema.json";
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
-}
-
-function describeJson(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  if (value === null) return "null";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** True when a root schema describes an object: `type: "object"`, or properties without a type. */
@@ -55,8 +50,8 @@ export function load(sources: readonly SchemaSource[]): LoadedSchemas {
     if (!baseName(parsed.path).endsWith(MBOX_SCHEMA_SUFFIX)) continue;
 
     const schema = parsed.value;
-    if (typeof schema !== "object" || schema === null || Array.isArray(schema) || !describesObject(schema as Record<string, unknown>)) {
-      const found = typeof schema === "object" && schema !== null && !Array.isArray(schema) ? `type ${JSON.stringify((schema as Record<string, unknown>).type)}` : describeJson(schema);
+    if (!isPlainObject(schema) || !describesObject(schema)) {
+      const found = isPlainObject(schema) ? `type ${JSON.stringify(schema.type)}` : describeJson(schema);
       errors.push(createGeneratorError("SCHEMA_ROOT_NOT_OBJECT", { found }, locate(parsed, [])));
       continue;
     }
