@@ -1,5 +1,5 @@
 /**
- * Runtime benchmark (issue #2): mboxgen/runtime against a bare fetch of the same request and
+ * Runtime benchmark (issue #2): @mboxgen/runtime against a bare fetch of the same request and
  * against Adobe's SDK, interleaved in one run on loopback; its bundle size and import time.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { createTargetClient } from "mboxgen/runtime";
+import { createTargetClient } from "@mboxgen/runtime";
 import { formatBytes, formatMs, formatRatio, markdownTable, median } from "./stats.js";
 
 const require = createRequire(import.meta.url);
@@ -119,7 +119,7 @@ export async function benchmarkRuntime(): Promise<string> {
     const contenders: Contender[] = [
       { name: "bare fetch", call: async () => (await fetch(url, { method: "POST", headers, body: JSON.stringify(requestBody) })).json() },
       { name: "bare fetch, one reused body string (reference)", call: async () => (await fetch(url, { method: "POST", headers, body: reusedBody })).json() },
-      { name: "mboxgen/runtime", call: () => ours.getAttributes(MBOXES) },
+      { name: "@mboxgen/runtime", call: () => ours.getAttributes(MBOXES) },
       { name: "@adobe/target-nodejs-sdk 2.4.3", call: () => adobe.getAttributes(MBOXES) },
     ];
 
@@ -148,14 +148,14 @@ export async function benchmarkRuntime(): Promise<string> {
     const ourClientSize = await bundleSize(`${root}bench/entries/client-only.ts`, "browser");
     const ourSize = await bundleSize(`${root}runtime/index.ts`, "browser");
     const adobeSize = await bundleSize(require.resolve("@adobe/target-nodejs-sdk"), "node");
-    const ourImport = importTimes(`const t=performance.now();await import("mboxgen/runtime");console.log(performance.now()-t)`, 10);
+    const ourImport = importTimes(`const t=performance.now();await import("@mboxgen/runtime");console.log(performance.now()-t)`, 10);
     const adobeImport = importTimes(
       `import{createRequire}from"node:module";const r=createRequire(process.cwd()+"/");const t=performance.now();r("@adobe/target-nodejs-sdk");console.log(performance.now()-t)`,
       10,
     );
 
     return [
-      "## Runtime: mboxgen/runtime vs bare fetch vs Adobe's SDK (issue #2)",
+      "## Runtime: @mboxgen/runtime vs bare fetch vs Adobe's SDK (issue #2)",
       "",
       `Loopback Delivery API server in a separate process; getAttributes of ${MBOXES.length} mboxes. The bare fetch sends the same URL, headers and body as mboxgen, serializing the request object on every call as a hand-rolled client must. Per call: ${rounds} rounds of 100 sequential calls each, contenders interleaved and rotated every round; median of rounds, ratio = median of per-round ratios to the bare fetch. Adobe's SDK runs with telemetry off.`,
       "",
@@ -170,8 +170,8 @@ export async function benchmarkRuntime(): Promise<string> {
       markdownTable(
         ["package", "bundled + minified", "gzipped", "packages installed", "import time (median of 10 fresh processes)"],
         [
-          ["mboxgen/runtime: `createTargetClient` as an app imports it (esbuild, platform browser)", formatBytes(ourClientSize.minified), formatBytes(ourClientSize.gzipped), "1 (no dependencies)", "—"],
-          ["mboxgen/runtime: the whole entry point", formatBytes(ourSize.minified), formatBytes(ourSize.gzipped), "1 (no dependencies)", formatMs(median(ourImport))],
+          ["@mboxgen/runtime: `createTargetClient` as an app imports it (esbuild, platform browser)", formatBytes(ourClientSize.minified), formatBytes(ourClientSize.gzipped), "1 (no dependencies)", "—"],
+          ["@mboxgen/runtime: the whole entry point", formatBytes(ourSize.minified), formatBytes(ourSize.gzipped), "1 (no dependencies)", formatMs(median(ourImport))],
           ["@adobe/target-nodejs-sdk 2.4.3 (esbuild, platform node)", formatBytes(adobeSize.minified), formatBytes(adobeSize.gzipped), String(countPackages("@adobe/target-nodejs-sdk")), formatMs(median(adobeImport))],
         ],
       ),

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTargetClient } from "mboxgen/runtime";
+import { createTargetClient } from "@mboxgen/runtime";
 import { startEmulator } from "../dist/generator/emulator/emulator.js";
 import { readArtifact } from "../dist/generator/infer/artifact.js";
 import { inferOfferSchema } from "../dist/generator/infer/infer-schema.js";

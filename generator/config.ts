@@ -49,7 +49,7 @@ export interface MboxgenConfig {
   schemas?: string;
   /** Output folder; mboxgen owns it and replaces it whole (CLI `--out`). */
   out?: string;
-  /** Module specifier generated code imports the runtime from. Default `"mboxgen/runtime"`. */
+  /** Module specifier generated code imports the runtime from. Default `"@mboxgen/runtime"`. */
   runtimeImport?: string;
   /** Format the output with prettier. Default `true` (CLI `--no-format` turns it off). */
   format?: boolean;
@@ -127,7 +127,7 @@ export function validateConfig(config: unknown, file: string | undefined): Gener
 /** Builds the context of a run from a (validated) config. */
 export function createGenerateContext(config: MboxgenConfig, regenerateCommand: string): GenerateContext {
   return {
-    runtimeImport: config.runtimeImport ?? "mboxgen/runtime",
+    runtimeImport: config.runtimeImport ?? "@mboxgen/runtime",
     format: config.format ?? true,
     prettier: config.prettier ?? {},
     mboxes: config.mboxes ?? {},

@@ -23,7 +23,7 @@ import { GENERATOR_VERSION } from "./version.js";
  * @example
  * ```ts
  * import { generate, readSchemaFolder } from "mboxgen";
- * const { files } = await generate({ schemas: await readSchemaFolder("schemas"), config: { runtimeImport: "mboxgen/runtime" } });
+ * const { files } = await generate({ schemas: await readSchemaFolder("schemas"), config: { runtimeImport: "@mboxgen/runtime" } });
  * ```
  */
 export interface GenerateInput {

@@ -83,7 +83,7 @@ function convertCustomerIds(customerIds: Record<string, CustomerIdInput> | undef
  *
  * @example
  * ```ts
- * import { createTargetClient } from "mboxgen/runtime";
+ * import { createTargetClient } from "@mboxgen/runtime";
  * const client = createTargetClient({ client: "acmeclient", organizationId: "1234567890@AdobeOrg" });
  * const attributes = await client.getAttributes(["demo-engineering-flags"], { targetCookie });
  * ```
@@ -177,7 +177,7 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
 function assertServerSide(decisioningMethod: string | undefined): void {
   if (decisioningMethod !== undefined && decisioningMethod !== "server-side") {
     throw new TargetUnsupportedError(
-      `decisioningMethod "${decisioningMethod}" is not supported yet by mboxgen/runtime; use "server-side"`,
+      `decisioningMethod "${decisioningMethod}" is not supported yet by @mboxgen/runtime; use "server-side"`,
     );
   }
 }

@@ -1,5 +1,5 @@
 /**
- * mboxgen/runtime: a dependency-free Adobe Target Delivery API client whose `getAttributes`
+ * @mboxgen/runtime: a dependency-free Adobe Target Delivery API client whose `getAttributes`
  * behaves like `@adobe/target-nodejs-sdk`'s, plus the support code of generated accessor modules.
  * Imports only web-standard globals (fetch, AbortController, crypto), so it also runs on edge
  * runtimes and in browsers.

@@ -1,7 +1,7 @@
 /**
  * The example app: typed Target attributes through the generated modules. Run `npm run example`.
  */
-import { createTargetClient } from "mboxgen/runtime";
+import { createTargetClient } from "@mboxgen/runtime";
 import { demoEngineeringFlags, getAttributes, heroBanner, promoStrip } from "./target/index.js";
 
 /** A visitor of the example: an id, and the region the site passes as an mbox parameter. */

@@ -51,7 +51,7 @@ function createParser() {
         .option("watch", { type: "boolean", default: false, describe: "Regenerate when a schema or the config changes" })
         .option("stdout", { type: "boolean", default: false, describe: "Print the generated files instead of writing them" })
         .option("format", { type: "boolean", describe: "Format with prettier (default true; --no-format skips it)" })
-        .option("runtime-import", { type: "string", describe: 'Module the generated code imports the runtime from (default "mboxgen/runtime")' })
+        .option("runtime-import", { type: "string", describe: 'Module the generated code imports the runtime from (default "@mboxgen/runtime")' })
         .option("debug", { type: "boolean", default: false, describe: "Print stack traces of errors" })
         .example("$0 generate --schemas schemas --out src/target", "Write src/target/index.ts and one module per mbox")
         .example("$0 generate --check", "In CI: fail when the committed output is stale"),

@@ -3,7 +3,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { createTargetClient, type TargetClientOptions } from "../../runtime/index.js";
+import { createTargetClient, type TargetClientOptions } from "@mboxgen/runtime";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { startEmulator } from "../emulator/emulator.js";
 import { readArtifact } from "../infer/artifact.js";

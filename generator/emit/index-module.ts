@@ -12,7 +12,7 @@ export function emitIndexModule(mboxes: readonly MboxIr[], schemasLabel: string,
   // Emits: export { demoEngineeringFlags } from "./demo-engineering-flags.js"; export type { … }; and getAttributes
   const statements: Array<string | StatementStructures> = [
     fileHeader(schemasLabel, context.regenerateCommand),
-    // Emits: export { getTypedAttributes as getAttributes } from "mboxgen/runtime";
+    // Emits: export { getTypedAttributes as getAttributes } from "@mboxgen/runtime";
     {
       kind: StructureKind.ExportDeclaration,
       moduleSpecifier: context.runtimeImport,

@@ -45,7 +45,7 @@ function attributeSpec(attribute: AttributeIr, check: string): string {
 
 /** The module's text (unformatted) for one mbox, from its IR and its offer types. */
 export function emitMboxModule(ir: MboxIr, offerTypes: string, context: GenerateContext): string {
-  // Emits: header; import { defineMbox } from "mboxgen/runtime"; interface DemoEngineeringFlags;
+  // Emits: header; import { defineMbox } from "@mboxgen/runtime"; interface DemoEngineeringFlags;
   // interface DemoEngineeringFlagsAccessors extends MboxAccessors<…>; export const demoEngineeringFlags = defineMbox(…)
   const validators = createValidatorContext(ir.definitions);
   const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitCheck(attribute.type, "value", validators)));

@@ -3,7 +3,7 @@
  * token, walks `qaMode.previewIndexes` over activities and experiences so that every experience
  * is seen deterministically. Returns the offers and a coverage report; writes nothing.
  */
-import type { AttributesClient } from "../../runtime/accessors.js";
+import type { AttributesClient } from "@mboxgen/runtime";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 
 /** Options of a sampling run. */

@@ -1,11 +1,11 @@
 /**
- * Conformance: Adobe's SDK (@adobe/target-nodejs-sdk 2.4.3) and mboxgen/runtime run the same
+ * Conformance: Adobe's SDK (@adobe/target-nodejs-sdk 2.4.3) and @mboxgen/runtime run the same
  * scenario against the same loopback Delivery API server. Provider output (toJSON, asObject, every
  * getValue, a missing and an inherited key), the envelope and the wire requests must match after
  * masking random ids. TARGET-PROTOCOL.md is the reference; each scenario names its section.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTargetClient } from "mboxgen/runtime";
+import { createTargetClient } from "@mboxgen/runtime";
 import { createAdobeClient, createAdobeClientRaw } from "../support/adobe-sdk.js";
 import { startDeliveryServer, echoMboxes, type DeliveryTestServer, type OfferContents, type Responder } from "../support/delivery-server.js";
 import { describeProvider, describeValue, describeWireRequest, maskRandomIds, normalizeEnvelope } from "../support/normalize.js";

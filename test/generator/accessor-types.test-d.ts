@@ -3,7 +3,7 @@
  * without, renamed keys, asObject with defaults applied, getAttributes keyed by export name.
  */
 import { describe, expectTypeOf, it } from "vitest";
-import { createTargetClient, type AttributesSource } from "mboxgen/runtime";
+import { createTargetClient, type AttributesSource } from "@mboxgen/runtime";
 import {
   demoEngineeringFlags,
   getAttributes,

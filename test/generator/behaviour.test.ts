@@ -4,7 +4,7 @@
  * onFallback, Target down (defaults plus error), strict mode rejecting, hostile data.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTargetClient, TargetHttpError, type FallbackEvent } from "mboxgen/runtime";
+import { createTargetClient, TargetHttpError, type FallbackEvent } from "@mboxgen/runtime";
 import { demoEngineeringFlags, getAttributes, heroBanner } from "../../fixtures/example/expected/index.js";
 import { hostile } from "../../fixtures/hostile-names/expected/index.js";
 import { catalogPage } from "../../fixtures/types-and-refs/expected/index.js";

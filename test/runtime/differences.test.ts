@@ -10,7 +10,7 @@ import {
   TargetUnsupportedError,
   TargetValidationError,
   type TargetResponseEnvelope,
-} from "mboxgen/runtime";
+} from "@mboxgen/runtime";
 import { createAdobeClient } from "../support/adobe-sdk.js";
 import { startDeliveryServer, type DeliveryTestServer } from "../support/delivery-server.js";
 

@@ -14,7 +14,7 @@ import {
   TargetResponseError,
   TargetTimeoutError,
   type TargetClientOptions,
-} from "mboxgen/runtime";
+} from "@mboxgen/runtime";
 import { startDeliveryServer, echoMboxes, type DeliveryTestServer } from "../support/delivery-server.js";
 
 const contents = { flags: [{ content: { enabled: true } }] };

@@ -1,12 +1,12 @@
 /**
  * The Delivery API emulator: deterministic allocation, audiences, QA forcing, response tokens,
  * event tokens, merged activities, notifications, Target's 400 body, and the same provider output
- * for Adobe's SDK and mboxgen/runtime pointed at it.
+ * for Adobe's SDK and @mboxgen/runtime pointed at it.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTargetClient } from "mboxgen/runtime";
+import { createTargetClient } from "@mboxgen/runtime";
 import { GeneratorErrors, parseActivities, startEmulator, type RunningEmulator } from "../../generator/index.js";
 import { createAdobeClient } from "../support/adobe-sdk.js";
 import { repositoryRoot } from "../support/fixtures.js";
@@ -118,7 +118,7 @@ describe("mboxgen emulate", () => {
     }
   });
 
-  it("gives Adobe's SDK and mboxgen/runtime the same provider output", async () => {
+  it("gives Adobe's SDK and @mboxgen/runtime the same provider output", async () => {
     for (const visitor of ["visitor-ada", "visitor-grace", "visitor-linus"]) {
       const request = { id: { tntId: visitor }, context: { channel: "web" as const }, execute: { mboxes: [{ name: "demo-engineering-flags", index: 1, parameters: { region: "eu" } }] } };
       const adobe = await createAdobeClient(emulator.serverDomain).getAttributes(mboxes, { request });

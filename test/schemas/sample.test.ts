@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTargetClient } from "mboxgen/runtime";
+import { createTargetClient } from "@mboxgen/runtime";
 import { runCli, startEmulator, type RunningEmulator } from "../../generator/index.js";
 import { startDeliveryServer } from "../support/delivery-server.js";
 import { repositoryRoot } from "../support/fixtures.js";
@@ -22,7 +22,7 @@ let workspace: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({ activities });
-  // Inside the repository, so that generated code resolves "mboxgen/runtime" to this package.
+  // Inside the repository, so that generated code resolves "@mboxgen/runtime" to this package.
   workspace = mkdtempSync(join(repositoryRoot, "test/schemas/.work-"));
 });
 afterAll(async () => {
