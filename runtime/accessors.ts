@@ -5,7 +5,8 @@
  */
 import type { GetOffersOptions } from "./client-types.js";
 import { setOwn } from "./attributes-provider.js";
-import { isTargetError } from "./errors.js";
+import { deliveryResponseProblem } from "./delivery-response.js";
+import { isTargetError, TargetResponseError } from "./errors.js";
 
 /** Why an accessor returned its default (or `undefined`) instead of Target's value. */
 export type FallbackReason = "missing" | "invalid" | "target-error";
@@ -38,14 +39,18 @@ export interface FallbackEvent {
  */
 export interface AccessorOptions extends GetOffersOptions {
   /** Called once per attribute that falls back. Exceptions it throws are ignored: accessors never throw. */
-  onFallback?: (event: FallbackEvent) => void;
+  onFallback?: ((event: FallbackEvent) => void) | undefined;
   /** Reject instead of falling back when the Target call fails. Default `false`. */
-  strict?: boolean;
+  strict?: boolean | undefined;
 }
 
-/** Anything with Adobe's `asObject(mbox)`: mboxgen's provider or `@adobe/target-nodejs-sdk`'s. */
+/**
+ * Anything with Adobe's `asObject(mbox)`: mboxgen's provider or `@adobe/target-nodejs-sdk`'s.
+ * When it also has `getResponse()`, its `response` is checked to be a Delivery API response.
+ */
 export interface AttributesSource {
   asObject(mbox: string): Record<string, unknown>;
+  getResponse?(): { response?: unknown };
 }
 
 /** Anything with Adobe's `getAttributes`: mboxgen's client or `@adobe/target-nodejs-sdk`'s. */
@@ -174,9 +179,19 @@ function assertClient(client: unknown): asserts client is AttributesClient {
   }
 }
 
-// Programming errors still throw; everything else from the call is Target's failure (§ issue #3).
+// Only mboxgen's own checks before the call are programming errors and still throw. Anything
+// else the client throws or rejects with, over any client, is the Target call failing: Adobe's
+// client rejects with a TypeError for a truncated body (undici's "terminated"), for example.
 function isProgrammingError(error: unknown): boolean {
-  return (isTargetError(error) && (error.kind === "validation" || error.kind === "unsupported")) || error instanceof TypeError;
+  return isTargetError(error) && (error.kind === "validation" || error.kind === "unsupported");
+}
+
+// A provider over a 2xx whose body was not a Delivery API response (Adobe's client resolves
+// with one, an empty 204 too): the call failed, it did not deliver "no offers".
+function responseErrorOf(provider: AttributesSource): TargetResponseError | undefined {
+  if (typeof provider.getResponse !== "function") return undefined;
+  const problem = deliveryResponseProblem(provider.getResponse()?.response);
+  return problem === undefined ? undefined : new TargetResponseError(undefined, undefined, problem);
 }
 
 function clientOptionsOf(options: AccessorOptions | undefined): GetOffersOptions | undefined {
@@ -207,6 +222,11 @@ export async function getTypedAttributes<const Descriptors extends readonly AnyD
   let error: unknown;
   try {
     provider = await client.getAttributes(mboxNames, clientOptionsOf(options));
+    const responseError = responseErrorOf(provider);
+    if (responseError) {
+      provider = undefined;
+      throw responseError;
+    }
   } catch (caught) {
     if (options?.strict || isProgrammingError(caught)) throw caught;
     error = caught ?? new Error("Target call failed");

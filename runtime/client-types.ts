@@ -5,9 +5,9 @@ import type { TargetCookie } from "./target-cookie.js";
 /** Logging hooks. The runtime never logs on its own; it calls these when given. */
 export interface TargetLogger {
   /** Request sent and response received, with the JSON bodies. */
-  debug?: (...messages: unknown[]) => void;
+  debug?: ((...messages: unknown[]) => void) | undefined;
   /** Invalid mboxes or notifications dropped from a request. */
-  error?: (...messages: unknown[]) => void;
+  error?: ((...messages: unknown[]) => void) | undefined;
 }
 
 /**
@@ -31,52 +31,52 @@ export interface TargetClientOptions {
   /** Experience Cloud organization id, e.g. `"1234567890@AdobeOrg"`; sent as `?imsOrgId=`. Required. */
   organizationId: string;
   /** `host[:port]` of the Delivery API, without scheme. An edge cluster, once known, wins over it (§5.2). */
-  serverDomain?: string;
+  serverDomain?: string | undefined;
   /** `false` selects `http://`. Default `true`. */
-  secure?: boolean;
+  secure?: boolean | undefined;
   /** Milliseconds for a whole call, retries included; the request in flight is aborted when it elapses. Default 3000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * Retries after the first attempt, only for network errors, 429 and 5xx. Default 2.
    * (Adobe's SDK retries 10 times at once, 4xx included.)
    */
-  retries?: number;
+  retries?: number | undefined;
   /** First backoff bound in ms; it doubles per retry and is jittered; `Retry-After` wins. Default 100. */
-  retryDelay?: number;
+  retryDelay?: number | undefined;
   /** Edge cluster, e.g. `"35"`: calls go to `mboxedge35.tt.omtrdc.net`. Updated from responses, as Adobe (§7.5). */
-  targetLocationHint?: string;
+  targetLocationHint?: string | undefined;
   /** Property token sent as `property.token` unless the request has one. */
-  propertyToken?: string;
+  propertyToken?: string | undefined;
   /** Environment id sent as `environmentId` unless the request has one. */
-  environmentId?: number;
+  environmentId?: number | undefined;
   /** at.js version sent as `&version=`, as Adobe's `version` option. */
-  version?: string;
+  version?: string | undefined;
   /** Logging hooks; nothing is logged without them. */
-  logger?: TargetLogger;
+  logger?: TargetLogger | undefined;
   /** The fetch to use. Default: the global `fetch`. */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** Adobe's name for `fetch`; used when `fetch` is not given. */
-  fetchApi?: FetchFunction;
+  fetchApi?: FetchFunction | undefined;
   /** `"server-side"` only. `"on-device"` and `"hybrid"` throw `TargetUnsupportedError`. */
-  decisioningMethod?: "server-side" | "on-device" | "hybrid";
+  decisioningMethod?: "server-side" | "on-device" | "hybrid" | undefined;
   /** Accepted for compatibility with Adobe's options; ignored. */
-  telemetryEnabled?: boolean;
+  telemetryEnabled?: boolean | undefined;
   /** Accepted for compatibility with Adobe's options; ignored. */
-  pollingInterval?: number;
+  pollingInterval?: number | undefined;
   /** Accepted for compatibility with Adobe's options; ignored. */
-  environment?: string;
+  environment?: string | undefined;
   /** Accepted for compatibility with Adobe's options; ignored. */
-  artifactLocation?: string;
+  artifactLocation?: string | undefined;
   /** Accepted for compatibility with Adobe's options; ignored. */
   artifactPayload?: unknown;
   /** Accepted for compatibility with Adobe's options; ignored. */
-  artifactFormat?: string;
+  artifactFormat?: string | undefined;
   /** Accepted for compatibility with Adobe's options; ignored. */
-  events?: Record<string, (...args: unknown[]) => void>;
+  events?: Record<string, (...args: unknown[]) => void> | undefined;
 }
 
 /** A customer id given to `getOffers` / `getAttributes` as Adobe's `customerIds` option. */
-export type CustomerIdInput = string | { id: string; authState?: 0 | 1 | 2 };
+export type CustomerIdInput = string | { id: string; authState?: 0 | 1 | 2 | undefined };
 
 /**
  * Per-call options of `getOffers` and `getAttributes`, as Adobe's (TARGET-PROTOCOL.md §2.1).
@@ -91,21 +91,21 @@ export type CustomerIdInput = string | { id: string; authState?: 0 | 1 | 2 };
  */
 export interface GetOffersOptions {
   /** The Delivery API request. Default for `getAttributes`: `{ context: { channel: "web" } }`. */
-  request?: DeliveryRequest;
+  request?: DeliveryRequest | undefined;
   /** Value of the `mbox` cookie from the visitor's last response: session and tntId (§7). */
-  targetCookie?: string;
+  targetCookie?: string | undefined;
   /** Value of the `AMCV_<organizationId>` cookie: ECID and Audience Manager values. */
-  visitorCookie?: string;
+  visitorCookie?: string | undefined;
   /** Session id when the `mbox` cookie has none; default a new one per call. */
-  sessionId?: string;
+  sessionId?: string | undefined;
   /** Edge cluster for this call; the tntId's cluster wins over it (§5.2). */
-  targetLocationHint?: string;
+  targetLocationHint?: string | undefined;
   /** Customer ids keyed by integration code, sent in `id.customerIds`. */
-  customerIds?: Record<string, CustomerIdInput>;
+  customerIds?: Record<string, CustomerIdInput> | undefined;
   /** Accepted for compatibility (Adobe's SDID consumer id); ignored. */
-  consumerId?: string;
+  consumerId?: string | undefined;
   /** `"server-side"` only; others reject with `TargetUnsupportedError`. */
-  decisioningMethod?: "server-side" | "on-device" | "hybrid";
+  decisioningMethod?: "server-side" | "on-device" | "hybrid" | undefined;
 }
 
 /** Per-call options of `sendNotifications`. */

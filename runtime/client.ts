@@ -1,4 +1,3 @@
-import { isJsonObject } from "./accessors.js";
 import { addMboxesToRequest } from "./add-mboxes-to-request.js";
 import { createAttributesProvider, type AttributesProvider } from "./attributes-provider.js";
 import type {
@@ -10,7 +9,8 @@ import type {
 } from "./client-types.js";
 import { createDeliveryRequest, type DeliveryRequestInputs } from "./delivery-request.js";
 import type { CustomerId, DeliveryRequest, DeliveryResponse, MboxResponse, PageLoadResponse } from "./delivery-types.js";
-import { TargetUnsupportedError, TargetValidationError } from "./errors.js";
+import { deliveryResponseProblem } from "./delivery-response.js";
+import { TargetResponseError, TargetUnsupportedError, TargetValidationError } from "./errors.js";
 import { postJson, type FetchFunction, type PostJsonOptions } from "./http.js";
 import { createUuid32 } from "./ids.js";
 import {
@@ -133,7 +133,10 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
     const body = JSON.stringify(request);
     logger.debug?.("Request sent", host, body);
     const parsed = await postJson(url, headers, body, httpOptions);
-    const response = (isJsonObject(parsed) ? parsed : {}) as DeliveryResponse;
+    // An empty 2xx (204, e.g. for a beacon) is an empty response, as Adobe's (§6.3).
+    const problem = parsed === undefined ? undefined : deliveryResponseProblem(parsed);
+    if (problem) throw new TargetResponseError("POST", url, problem);
+    const response = (parsed ?? {}) as DeliveryResponse;
     logger.debug?.("Response received", response);
 
     const envelope = createEnvelope(config.organizationId, request, response, sessionId, cluster, callOptions.customerIds);
@@ -155,13 +158,16 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
 
   return {
     getOffers,
-    getAttributes(mboxNames, callOptions = {}) {
-      if (!Array.isArray(mboxNames)) {
-        return Promise.reject(new TargetValidationError(`getAttributes expects an array of mbox names, got ${typeof mboxNames}`));
+    getAttributes(mboxNames, callOptions) {
+      // Everything inside the try: a throwing getter in the caller's options rejects too.
+      try {
+        if (!Array.isArray(mboxNames)) throw new TargetValidationError(`getAttributes expects an array of mbox names, got ${typeof mboxNames}`);
+        const options = callOptions ?? {};
+        const request: DeliveryRequest = options.request || { context: { channel: "web" } };
+        return getOffers({ ...options, request: addMboxesToRequest(mboxNames, request) }).then(createAttributesProvider);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      const options = callOptions ?? {};
-      const request: DeliveryRequest = options.request || { context: { channel: "web" } };
-      return getOffers({ ...options, request: addMboxesToRequest(mboxNames, request) }).then(createAttributesProvider);
     },
     async sendNotifications(callOptions) {
       const problem = validateSendNotificationsOptions(callOptions);

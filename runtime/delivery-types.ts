@@ -12,33 +12,33 @@ export type ChannelType = "web" | "mobile" | "Web" | "Mobile";
 
 /** `context.address`: the page the request is made for. */
 export interface Address {
-  url?: string;
-  referringUrl?: string;
+  url?: string | undefined;
+  referringUrl?: string | undefined;
 }
 
 /** `context.geo`: where the visitor is. */
 export interface Geo {
-  ipAddress?: string;
-  latitude?: number;
-  longitude?: number;
-  countryCode?: string;
-  stateCode?: string;
-  city?: string;
-  zip?: string;
+  ipAddress?: string | undefined;
+  latitude?: number | undefined;
+  longitude?: number | undefined;
+  countryCode?: string | undefined;
+  stateCode?: string | undefined;
+  city?: string | undefined;
+  zip?: string | undefined;
 }
 
 /** `context`: the device, page and time of the request. `channel` is required by the API. */
 export interface Context {
-  channel?: ChannelType;
-  mobilePlatform?: { deviceName?: string; deviceType?: "phone" | "tablet"; platformType?: "android" | "ios"; version?: string };
-  application?: { id?: string; name?: string; version?: string };
-  screen?: { width?: number; height?: number; colorDepth?: number; pixelRatio?: number; orientation?: "portrait" | "landscape" };
-  window?: { width?: number; height?: number };
-  browser?: { host?: string; language?: string; webGLRenderer?: string };
-  address?: Address;
-  geo?: Geo;
-  timeOffsetInMinutes?: number;
-  userAgent?: string;
+  channel?: ChannelType | undefined;
+  mobilePlatform?: { deviceName?: string; deviceType?: "phone" | "tablet"; platformType?: "android" | "ios"; version?: string } | undefined;
+  application?: { id?: string; name?: string; version?: string } | undefined;
+  screen?: { width?: number; height?: number; colorDepth?: number; pixelRatio?: number; orientation?: "portrait" | "landscape" } | undefined;
+  window?: { width?: number; height?: number } | undefined;
+  browser?: { host?: string; language?: string; webGLRenderer?: string } | undefined;
+  address?: Address | undefined;
+  geo?: Geo | undefined;
+  timeOffsetInMinutes?: number | undefined;
+  userAgent?: string | undefined;
   clientHints?: {
     mobile?: boolean;
     model?: string;
@@ -48,69 +48,69 @@ export interface Context {
     browserUAWithFullVersion?: string;
     architecture?: string;
     bitness?: string;
-  };
-  beacon?: boolean;
+  } | undefined;
+  beacon?: boolean | undefined;
 }
 
 /** A customer id sent in `id.customerIds`. */
 export interface CustomerId {
-  id?: string;
-  integrationCode?: string;
-  authenticatedState?: "unknown" | "authenticated" | "logged_out";
+  id?: string | undefined;
+  integrationCode?: string | undefined;
+  authenticatedState?: "unknown" | "authenticated" | "logged_out" | undefined;
 }
 
 /** `id`: who the visitor is. With none of the ids, Target creates a `tntId`. */
 export interface VisitorId {
-  tntId?: string;
-  thirdPartyId?: string;
-  marketingCloudVisitorId?: string;
-  customerIds?: CustomerId[];
+  tntId?: string | undefined;
+  thirdPartyId?: string | undefined;
+  marketingCloudVisitorId?: string | undefined;
+  customerIds?: CustomerId[] | undefined;
 }
 
 /** Order details attached to a mbox or page load request. */
 export interface Order {
-  id?: string;
-  total?: number;
-  purchasedProductIds?: string[];
-  time?: string;
-  experienceLocalId?: string;
-  duplicate?: boolean;
-  outlier?: boolean;
+  id?: string | undefined;
+  total?: number | undefined;
+  purchasedProductIds?: string[] | undefined;
+  time?: string | undefined;
+  experienceLocalId?: string | undefined;
+  duplicate?: boolean | undefined;
+  outlier?: boolean | undefined;
 }
 
 /** Fields shared by mbox, view and page-load requests. */
 export interface RequestDetails {
-  address?: Address;
-  parameters?: Record<string, string>;
-  profileParameters?: Record<string, string>;
-  order?: Order;
-  product?: { id?: string; categoryId?: string };
+  address?: Address | undefined;
+  parameters?: Record<string, string> | undefined;
+  profileParameters?: Record<string, string> | undefined;
+  order?: Order | undefined;
+  product?: { id?: string; categoryId?: string } | undefined;
 }
 
 /** One mbox of `execute.mboxes` or `prefetch.mboxes`. */
 export interface MboxRequest extends RequestDetails {
   name: string;
   /** Position of the mbox; assigned by the client when missing (§2.2, §2.3). */
-  index?: number;
+  index?: number | undefined;
 }
 
 /** One view of `prefetch.views`. */
 export interface ViewRequest extends RequestDetails {
-  name?: string;
-  key?: string;
+  name?: string | undefined;
+  key?: string | undefined;
 }
 
 /** `execute`: decisions that count as impressions at delivery time (§4). */
 export interface ExecuteRequest {
-  pageLoad?: RequestDetails;
-  mboxes?: MboxRequest[];
+  pageLoad?: RequestDetails | undefined;
+  mboxes?: MboxRequest[] | undefined;
 }
 
 /** `prefetch`: decisions that count only once notified (§4). */
 export interface PrefetchRequest {
-  pageLoad?: RequestDetails;
-  views?: ViewRequest[];
-  mboxes?: MboxRequest[];
+  pageLoad?: RequestDetails | undefined;
+  views?: ViewRequest[] | undefined;
+  mboxes?: MboxRequest[] | undefined;
 }
 
 /** One display or click notification (`sendNotifications`). */
@@ -118,31 +118,31 @@ export interface Notification extends RequestDetails {
   id: string;
   type: "display" | "click";
   timestamp: number;
-  impressionId?: string;
-  tokens?: string[];
-  mbox?: { name?: string; state?: string };
-  view?: { name?: string; key?: string; state?: string };
-  pageLoad?: { state?: string };
+  impressionId?: string | undefined;
+  tokens?: string[] | undefined;
+  mbox?: { name?: string; state?: string } | undefined;
+  view?: { name?: string; key?: string; state?: string } | undefined;
+  pageLoad?: { state?: string } | undefined;
 }
 
 /** QA mode: preview activities and force experiences (`previewIndexes` are 1-based). */
 export interface QaMode {
-  token?: string;
-  listedActivitiesOnly?: boolean;
-  evaluateAsTrueAudienceIds?: number[];
-  evaluateAsFalseAudienceIds?: number[];
-  previewIndexes?: Array<{ activityIndex?: number; experienceIndex?: number }>;
+  token?: string | undefined;
+  listedActivitiesOnly?: boolean | undefined;
+  evaluateAsTrueAudienceIds?: number[] | undefined;
+  evaluateAsFalseAudienceIds?: number[] | undefined;
+  previewIndexes?: Array<{ activityIndex?: number; experienceIndex?: number }> | undefined;
 }
 
 /** The body of `POST /rest/v1/delivery`. */
 export interface DeliveryRequest {
-  requestId?: string;
-  impressionId?: string;
-  id?: VisitorId;
-  environmentId?: number;
-  property?: { token?: string };
-  trace?: { authorizationToken?: string; usage?: Record<string, string> };
-  context?: Context;
+  requestId?: string | undefined;
+  impressionId?: string | undefined;
+  id?: VisitorId | undefined;
+  environmentId?: number | undefined;
+  property?: { token?: string } | undefined;
+  trace?: { authorizationToken?: string; usage?: Record<string, string> } | undefined;
+  context?: Context | undefined;
   experienceCloud?: {
     audienceManager?: { locationHint?: number; blob?: string };
     analytics?: {
@@ -151,13 +151,13 @@ export interface DeliveryRequest {
       trackingServer?: string;
       trackingServerSecure?: string;
     };
-  };
-  execute?: ExecuteRequest;
-  prefetch?: PrefetchRequest;
-  telemetry?: { entries?: Array<Record<string, unknown>> };
-  notifications?: Notification[];
-  qaMode?: QaMode;
-  preview?: { token?: string };
+  } | undefined;
+  execute?: ExecuteRequest | undefined;
+  prefetch?: PrefetchRequest | undefined;
+  telemetry?: { entries?: Array<Record<string, unknown>> } | undefined;
+  notifications?: Notification[] | undefined;
+  qaMode?: QaMode | undefined;
+  preview?: { token?: string } | undefined;
 }
 
 /** One offer of a mbox response. mboxgen reads only `type: "json"` (§3.2). */

@@ -79,10 +79,14 @@ export class TargetNetworkError extends TargetError {
   }
 }
 
-/** A 2xx response whose body could not be read as a Delivery API response. `cause` holds the parse error. */
+/**
+ * A 2xx response whose body could not be read as a Delivery API response. `cause` holds the parse
+ * error. Generated accessors also make one, without method and URL, for a client that resolved
+ * with a response that is not a Delivery API response.
+ */
 export class TargetResponseError extends TargetError {
-  constructor(method: string, url: string, reason: string, cause?: unknown) {
-    super("response", `returned an unreadable response: ${reason}`, method, url, cause);
+  constructor(method: string | undefined, url: string | undefined, reason: string, cause?: unknown) {
+    super("response", `${method ? "" : "Target "}returned an unreadable response: ${reason}`, method, url, cause);
   }
 }
 

@@ -73,7 +73,7 @@ async function readErrorBody(response: FetchResponse): Promise<unknown> {
 }
 
 /**
- * POSTs a JSON body and resolves with the parsed JSON response (`{}` for an empty 2xx such as 204).
+ * POSTs a JSON body and resolves with the parsed JSON response (`undefined` for an empty 2xx such as 204).
  *
  * Deliberately unlike Adobe's SDK (TARGET-PROTOCOL.md §8, README "Differences"): only network
  * errors, 429 and 5xx are retried, at most `retries` times with jittered exponential backoff that
@@ -112,7 +112,7 @@ export async function postJson(url: string, headers: Record<string, string>, bod
           if (timedOut) throw timeoutError();
           throw new TargetResponseError(METHOD, url, "the body could not be read", error);
         }
-        if (text.trim() === "") return {};
+        if (text.trim() === "") return undefined;
         try {
           return JSON.parse(text) as unknown;
         } catch (error) {

@@ -46,7 +46,7 @@ function attributeSpec(attribute: AttributeIr, check: string): string {
 /** The module's text (unformatted) for one mbox, from its IR and its offer types. */
 export function emitMboxModule(ir: MboxIr, offerTypes: string, context: GenerateContext): string {
   // Emits: header; import { defineMbox } from "@mboxgen/runtime"; interface DemoEngineeringFlags;
-  // interface DemoEngineeringFlagsAccessors extends MboxAccessors<…>; export const demoEngineeringFlags = defineMbox(…)
+  // interface DemoEngineeringFlagsAccessors extends MboxAccessors<…>; export const demoEngineeringFlags = /*#__PURE__*/ defineMbox(…)
   const validators = createValidatorContext(ir.definitions);
   const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitCheck(attribute.type, "value", validators)));
   const definitionFunctions = emitDefinitionFunctions(validators);
@@ -74,7 +74,7 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
     statements.push({
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ kind: StructureKind.VariableDeclaration, name: constantName, initializer: `new RegExp(${stringLiteral(pattern)}, "u")` }],
+      declarations: [{ kind: StructureKind.VariableDeclaration, name: constantName, initializer: `/*#__PURE__*/ new RegExp(${stringLiteral(pattern)}, "u")` }],
     });
   }
   statements.push(offerTypes);
@@ -111,7 +111,8 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
         kind: StructureKind.VariableDeclaration,
         name: ir.exportName,
         initializer: [
-          `defineMbox<${stringLiteral(ir.exportName)}, ${ir.accessorsTypeName}>({`,
+          // Pure: a bundle keeps only the descriptors an app imports, also through the index.
+          `/*#__PURE__*/ defineMbox<${stringLiteral(ir.exportName)}, ${ir.accessorsTypeName}>({`,
           `mbox: ${mboxLiteral},`,
           `exportName: ${stringLiteral(ir.exportName)},`,
           `attributes: [${specs.map((spec) => `${spec},`).join("\n")}],`,
