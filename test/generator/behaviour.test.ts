@@ -4,7 +4,7 @@
  * onFallback, Target down (defaults plus error), strict mode rejecting, hostile data.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTargetClient, TargetHttpError, type FallbackEvent } from "@mboxgen/runtime";
+import { createTargetClient, isTargetResponseError, TargetHttpError, TargetResponseError, type FallbackEvent } from "@mboxgen/runtime";
 import { demoEngineeringFlags, getAttributes, heroBanner } from "../../fixtures/example/expected/index.js";
 import { hostile } from "../../fixtures/hostile-names/expected/index.js";
 import { catalogPage } from "../../fixtures/types-and-refs/expected/index.js";
@@ -129,6 +129,35 @@ describe("fetch over mboxgen's client", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.each([
+    ["a JSON array", "[]"],
+    ["a proxy's error object", '{"error":"upstream unavailable"}'],
+    ["an empty 204", ""],
+  ])("a 2xx whose body is %s is a target-error with a TargetResponseError, and strict rejects", async (_, text) => {
+    server.respond(() => (text === "" ? { status: 204 } : { status: 200, text, headers: { "content-type": "application/json" } }));
+    const events: FallbackEvent[] = [];
+    const flags = await demoEngineeringFlags.fetch(client(), { onFallback: (event) => events.push(event) });
+    expect(flags.error).toBeInstanceOf(TargetResponseError);
+    expect(flags.searchProviderId()).toBe(143);
+    expect(events.map((event) => event.reason)).toEqual(["target-error"]);
+    await expect(demoEngineeringFlags.fetch(client(), { strict: true })).rejects.toBeInstanceOf(TargetResponseError);
+  });
+
+  it("a client that fails with a TypeError of its own, or throws instead of rejecting, is a target-error", async () => {
+    const rejecting = { getAttributes: () => Promise.reject(new TypeError("terminated")) };
+    const throwing = {
+      getAttributes: () => {
+        throw new TypeError("fetch failed");
+      },
+    };
+    for (const failing of [rejecting, throwing]) {
+      const flags = await demoEngineeringFlags.fetch(failing);
+      expect((flags.error as Error).message).toMatch(/terminated|fetch failed/);
+      expect(flags.searchProviderId()).toBe(143);
+      await expect(demoEngineeringFlags.fetch(failing, { strict: true })).rejects.toThrow(TypeError);
+    }
+  });
+
   it("an onFallback that throws does not make the accessor throw", async () => {
     server.respond(() => ({ status: 200, json: {} }));
     const flags = await demoEngineeringFlags.fetch(client(), {
@@ -173,6 +202,24 @@ describe("over Adobe's SDK", () => {
     const banner = await heroBanner.fetch(adobe);
     expect(banner.headline()).toBe("Welcome");
     expect((banner.error as Error).message).toBe("Bad Request");
+  });
+
+  it("a truncated body, which Adobe's client rejects with undici's TypeError, is a target-error", async () => {
+    const adobe = createAdobeClient(server.serverDomain, { timeout: 2000 });
+    server.respond(() => ({ truncated: '{"status":200,"execute":{"mbo' }));
+    const banner = await heroBanner.fetch(adobe);
+    expect(banner.error).toBeInstanceOf(TypeError);
+    expect(banner.headline()).toBe("Welcome");
+    await expect(heroBanner.fetch(adobe, { strict: true })).rejects.toThrow(TypeError);
+  });
+
+  it("a 2xx that is not a Delivery API response, which Adobe's client resolves, is a target-error", async () => {
+    const adobe = createAdobeClient(server.serverDomain, { timeout: 2000 });
+    server.respond(() => ({ status: 200, text: "[]", headers: { "content-type": "application/json" } }));
+    const banner = await heroBanner.fetch(adobe);
+    expect(isTargetResponseError(banner.error)).toBe(true);
+    expect(banner.headline()).toBe("Welcome");
+    await expect(heroBanner.fetch(adobe, { strict: true })).rejects.toSatisfy(isTargetResponseError);
   });
 });
 

@@ -158,9 +158,50 @@ describe("HTTP faults", () => {
     expect(attributes.getValue("flags", "enabled")).toBeInstanceOf(Error);
   });
 
+  it.each<[string, string]>([
+    ["a JSON array", "[]"],
+    ["a JSON string", '"ok"'],
+    ["a number", "42"],
+    ["null", "null"],
+    ["an empty object", "{}"],
+    ["a proxy's error object", '{"error":"upstream unavailable"}'],
+    ["execute of the wrong shape", '{"status":200,"execute":[]}'],
+    ["mboxes of the wrong shape", '{"status":200,"prefetch":{"mboxes":{"name":"flags"}}}'],
+  ])("a 2xx whose body is %s rejects with TargetResponseError, not retried", async (_, text) => {
+    server.respond(() => ({ status: 200, text, headers: { "content-type": "application/json" } }));
+    const error = await rejectionOf(client().getAttributes(["flags"]));
+    expect(error).toBeInstanceOf(TargetResponseError);
+    expect((error as Error).message).toMatch(/^POST http:\/\/.+ returned an unreadable response: /);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("retries: 0 makes exactly one request on a 500", async () => {
     server.respond(() => ({ status: 500, text: "boom" }));
     await rejectionOf(client({ retries: 0 }).getAttributes(["flags"]));
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("every async method rejects, never throws", () => {
+  const throwingOptions = () =>
+    Object.defineProperty({}, "request", {
+      enumerable: true,
+      get() {
+        throw new Error("getter bug");
+      },
+    });
+
+  it.each([
+    ["getAttributes", (target: ReturnType<typeof client>) => target.getAttributes(["flags"], throwingOptions())],
+    ["getOffers", (target: ReturnType<typeof client>) => target.getOffers(throwingOptions())],
+    ["sendNotifications", (target: ReturnType<typeof client>) => target.sendNotifications(throwingOptions() as never)],
+    ["getAttributes with mbox names that are not an array", (target: ReturnType<typeof client>) => target.getAttributes("flags" as never)],
+  ])("%s with options whose getter throws returns a rejected promise", async (_, call) => {
+    let result: Promise<unknown> | undefined;
+    expect(() => {
+      result = call(client());
+    }).not.toThrow();
+    await expect(result).rejects.toThrow();
+    expect(server.requests).toHaveLength(0);
   });
 });

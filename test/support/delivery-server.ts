@@ -16,7 +16,9 @@ export interface RecordedRequest {
 export type ResponderAction =
   | { status: number; json?: unknown; text?: string; headers?: Record<string, string> }
   | { hang: true }
-  | { destroy: true };
+  | { destroy: true }
+  /** Sends a 200 announcing more bytes than `text`, then closes the socket: a truncated body. */
+  | { truncated: string };
 
 /** Decides the answer to a request; `callIndex` is the request's position in `requests`. */
 export type Responder = (request: RecordedRequest, callIndex: number) => ResponderAction;
@@ -107,6 +109,11 @@ export async function startDeliveryServer(
       }
       if ("destroy" in action) {
         incoming.socket.destroy();
+        return;
+      }
+      if ("truncated" in action) {
+        outgoing.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(action.truncated) + 100) });
+        outgoing.write(action.truncated, () => incoming.socket.destroy());
         return;
       }
       const payload = action.text ?? (action.json === undefined ? "" : JSON.stringify(action.json));
