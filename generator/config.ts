@@ -2,9 +2,12 @@
  * The generator's options (the config file's shape) and the context built from them once, with
  * every default resolved up front (openapi-typescript's GlobalContext).
  */
+import { Ajv, type ValidateFunction } from "ajv";
 import type { Options as PrettierOptions } from "prettier";
-import { createGeneratorError, type GeneratorError } from "./errors.js";
-import { isPlainObject } from "./json-values.js";
+import configSchema from "./config.schema.json" with { type: "json" };
+import { createGeneratorError, type ErrorLocation, type GeneratorError } from "./errors.js";
+import { fromJsonPointer, locate, type JsonDocument } from "./json-document.js";
+import { describeViolations } from "./schema-violations.js";
 
 /** Per-key overrides of one mbox. */
 export interface KeyConfig {
@@ -45,6 +48,8 @@ export interface MboxConfig {
  * ```
  */
 export interface MboxgenConfig {
+  /** The config's JSON Schema, for editors: `"./node_modules/mboxgen/generator/config.schema.json"`. */
+  $schema?: string;
   /** Folder of `*.schema.json` files, one per mbox (CLI `--schemas`). */
   schemas?: string;
   /** Output folder; mboxgen owns it and replaces it whole (CLI `--out`). */
@@ -74,54 +79,20 @@ export interface GenerateContext {
   regenerateCommand: string;
 }
 
-const KNOWN_CONFIG_KEYS = new Set(["schemas", "out", "runtimeImport", "format", "prettier", "mboxes", "target", "$schema"]);
+let compiledValidator: ValidateFunction | undefined;
 
-/** Checks a config's shape; returns every problem as a `CONFIG_INVALID` error. */
-export function validateConfig(config: unknown, file: string | undefined): GeneratorError[] {
-  const errors: GeneratorError[] = [];
-  const fail = (reason: string) => errors.push(createGeneratorError("CONFIG_INVALID", { reason }, file ? { file } : {}));
-  if (!isPlainObject(config)) {
-    fail("the config must be an object");
-    return errors;
-  }
-  for (const key of Object.keys(config)) if (!KNOWN_CONFIG_KEYS.has(key)) fail(`unknown option "${key}"`);
-  for (const key of ["schemas", "out", "runtimeImport"] as const) {
-    if (config[key] !== undefined && typeof config[key] !== "string") fail(`"${key}" must be a string`);
-  }
-  if (config.format !== undefined && typeof config.format !== "boolean") fail('"format" must be true or false');
-  if (config.prettier !== undefined && !isPlainObject(config.prettier)) fail('"prettier" must be an object of prettier options');
-  if (config.target !== undefined && !isPlainObject(config.target)) fail('"target" must be an object with client, organizationId, serverDomain, secure, timeout');
-  if (config.mboxes === undefined) return errors;
-  if (!isPlainObject(config.mboxes)) {
-    fail('"mboxes" must be an object keyed by mbox name');
-    return errors;
-  }
-  for (const [mbox, mboxConfig] of Object.entries(config.mboxes)) {
-    if (!isPlainObject(mboxConfig)) {
-      fail(`mboxes["${mbox}"] must be an object`);
-      continue;
-    }
-    for (const key of Object.keys(mboxConfig)) if (key !== "exportName" && key !== "keys") fail(`unknown option mboxes["${mbox}"].${key}`);
-    if (mboxConfig.exportName !== undefined && typeof mboxConfig.exportName !== "string") fail(`mboxes["${mbox}"].exportName must be a string`);
-    if (mboxConfig.keys === undefined) continue;
-    if (!isPlainObject(mboxConfig.keys)) {
-      fail(`mboxes["${mbox}"].keys must be an object keyed by offer key`);
-      continue;
-    }
-    for (const [key, keyConfig] of Object.entries(mboxConfig.keys)) {
-      if (!isPlainObject(keyConfig)) {
-        fail(`mboxes["${mbox}"].keys["${key}"] must be an object`);
-        continue;
-      }
-      for (const option of Object.keys(keyConfig)) {
-        if (option !== "accessorName" && option !== "default") fail(`unknown option mboxes["${mbox}"].keys["${key}"].${option}`);
-      }
-      if (keyConfig.accessorName !== undefined && typeof keyConfig.accessorName !== "string") {
-        fail(`mboxes["${mbox}"].keys["${key}"].accessorName must be a string`);
-      }
-    }
-  }
-  return errors;
+/**
+ * Checks a config against the shipped JSON Schema (generator/config.schema.json, the one editors
+ * use through `"$schema"`); returns every problem as a `CONFIG_INVALID` error at its JSON pointer,
+ * with line and column when the config's JSON document is given.
+ */
+export function validateConfig(config: unknown, source?: { file: string; document?: JsonDocument }): GeneratorError[] {
+  compiledValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(configSchema);
+  if (compiledValidator(config)) return [];
+  return describeViolations(compiledValidator.errors).map(({ pointer, reason, isKey }) => {
+    const location: ErrorLocation = source?.document ? locate(source.document, fromJsonPointer(pointer), isKey ? "key" : "value") : { ...(source ? { file: source.file } : {}), pointer };
+    return createGeneratorError("CONFIG_INVALID", { reason }, location);
+  });
 }
 
 /** Builds the context of a run from a (validated) config. */

@@ -4,6 +4,7 @@
  *
  * Message format (STYLE.md §5): `<file>[:line:col] <json-pointer>: <what is wrong>; <how to fix> [CODE]`.
  */
+import { shippedFile } from "./package-files.js";
 
 /** The parameters each error code needs. */
 export interface ErrorParameters {
@@ -31,8 +32,10 @@ export interface ErrorParameters {
   ACTIVITIES_INVALID: { reason: string };
   ARTIFACT_INVALID: { reason: string };
   ARTIFACT_UNSUPPORTED_VERSION: { version: string };
-  ARTIFACT_UNREACHABLE: { url: string; reason: string };
-  TARGET_UNREACHABLE: { url: string; reason: string };
+  ARTIFACT_UNREACHABLE: { url: string; reason: string; fix: string };
+  TARGET_UNREACHABLE: { url: string; reason: string; fix: string };
+  FILE_NOT_FOUND: { what: string; path: string; fix: string; found?: "a file" | "a folder" };
+  PORT_UNAVAILABLE: { host: string; port: number; reason: string };
   SCHEMA_DRIFT: { mbox: string; reason: string };
   SAMPLING_INCOMPLETE: { reason: string };
 }
@@ -105,7 +108,10 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
     problem: `${first} and ${second} both get the ${what} "${name}"`,
     fix: `give one of them another name with ${configPath} in the config`,
   }),
-  CONFIG_INVALID: ({ reason }) => ({ problem: `invalid config: ${reason}`, fix: "correct the config file (see README, Config)" }),
+  CONFIG_INVALID: ({ reason }) => ({
+    problem: `invalid config: ${reason}`,
+    fix: 'correct it against mboxgen\'s generator/config.schema.json (README, Config); "$schema": "./node_modules/mboxgen/generator/config.schema.json" in the file gives your editor completion',
+  }),
   CONFIG_UNKNOWN_MBOX: ({ mbox }) => ({
     problem: `the config names mbox "${mbox}", which has no schema`,
     fix: "remove the entry or add the mbox's schema",
@@ -124,7 +130,8 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
   }),
   ACTIVITIES_INVALID: ({ reason }) => ({
     problem: `invalid activities file: ${reason}`,
-    fix: "correct it against generator/emulator/activities.schema.json (see fixtures/example/activities.json)",
+    // Absolute paths: they exist in a checkout and in an installed package alike.
+    fix: `correct it against ${shippedFile("generator/emulator/activities.schema.json")} (an example: ${shippedFile("fixtures/example/activities.json")})`,
   }),
   ARTIFACT_INVALID: ({ reason }) => ({
     problem: `not an on-device decisioning artifact: ${reason}`,
@@ -134,10 +141,12 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
     problem: `artifact version ${version} is not supported (mboxgen reads major version 1)`,
     fix: "use an artifact of major version 1, or upgrade mboxgen",
   }),
-  ARTIFACT_UNREACHABLE: ({ url, reason }) => ({ problem: `could not download ${url}: ${reason}`, fix: "check the URL and the network, or download the file and pass its path" }),
-  TARGET_UNREACHABLE: ({ url, reason }) => ({
-    problem: `the Delivery API call to ${url} failed: ${reason}`,
-    fix: "check --client, --organization-id and --server-domain, the network, or raise --timeout",
+  ARTIFACT_UNREACHABLE: ({ url, reason, fix }) => ({ problem: `could not download ${url}: ${reason}`, fix }),
+  TARGET_UNREACHABLE: ({ url, reason, fix }) => ({ problem: `the Delivery API call to ${url} failed: ${reason}`, fix }),
+  FILE_NOT_FOUND: ({ what, path, fix, found }) => ({ problem: `${what} ${path} ${found ? `is ${found}` : "does not exist"}`, fix }),
+  PORT_UNAVAILABLE: ({ host, port, reason }) => ({
+    problem: `cannot listen on ${host}:${port}: ${reason}`,
+    fix: "pass another --port (0 picks a free one), or stop what listens there",
   }),
   SCHEMA_DRIFT: ({ mbox, reason }) => ({
     problem: `Target now serves mbox "${mbox}" offers that its committed schema does not allow: ${reason}`,

@@ -84,7 +84,7 @@ function moduleInputHash(ir: MboxIr, context: GenerateContext): string {
  */
 export async function generate(input: GenerateInput): Promise<GenerateResult> {
   const config = input.config ?? {};
-  const errors: GeneratorError[] = [...validateConfig(config, undefined)];
+  const errors: GeneratorError[] = validateConfig(config);
   if (errors.length > 0) throw new GeneratorErrors(errors);
   const context = createGenerateContext(config, input.regenerateCommand ?? "npx mboxgen generate");
   const schemasLabel = input.schemasLabel ?? "schemas";

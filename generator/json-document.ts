@@ -59,11 +59,15 @@ export function fromJsonPointer(pointer: string): string[] {
     .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
-/** The location of a JSON pointer inside a document: file, line and column of the value, pointer. */
-export function locate(document: JsonDocument, segments: ReadonlyArray<string | number>): ErrorLocation {
+/**
+ * The location of a JSON pointer inside a document: file, line and column of the value (of the
+ * property's key with `at: "key"`, for a key that should not be there), pointer.
+ */
+export function locate(document: JsonDocument, segments: ReadonlyArray<string | number>, at: "value" | "key" = "value"): ErrorLocation {
   const location: ErrorLocation = { file: document.path, pointer: toJsonPointer(segments) };
   const root = parseTree(document.text);
   const node = root ? findNodeAtLocation(root, [...segments]) : undefined;
-  if (node) Object.assign(location, lineAndColumn(document.text, node.offset));
+  const keyNode = at === "key" && node?.parent?.type === "property" ? node.parent.children?.[0] : undefined;
+  if (node) Object.assign(location, lineAndColumn(document.text, (keyNode ?? node).offset));
   return location;
 }

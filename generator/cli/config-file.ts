@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { MboxgenConfig } from "../config.js";
+import { validateConfig, type MboxgenConfig } from "../config.js";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { parseJsonDocument } from "../json-document.js";
 
@@ -19,7 +19,10 @@ export interface LoadedConfig {
   file: string | undefined;
 }
 
-/** Loads the config; a missing default file is no error, a missing `--config` file is. */
+/**
+ * Loads the config and checks it against the config's JSON Schema (errors name the file, line
+ * and JSON pointer); a missing default file is no error, a missing `--config` file is.
+ */
 export async function loadConfigFile(explicitPath: string | undefined, cwd: string): Promise<LoadedConfig> {
   const file = explicitPath ?? DEFAULT_CONFIG_FILES.find((name) => existsSync(resolve(cwd, name)));
   if (file === undefined) return { config: {}, file: undefined };
@@ -30,14 +33,20 @@ export async function loadConfigFile(explicitPath: string | undefined, cwd: stri
   if (file.endsWith(".json")) {
     const parsed = parseJsonDocument({ path: file, text: await readFile(absolute, "utf8") });
     if ("code" in parsed) throw new GeneratorErrors([parsed]);
+    const errors = validateConfig(parsed.value, { file, document: parsed });
+    if (errors.length > 0) throw new GeneratorErrors(errors);
     return { config: parsed.value as MboxgenConfig, file };
   }
+  let config: unknown;
   try {
     const module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
-    return { config: (module.default ?? {}) as MboxgenConfig, file };
+    config = module.default ?? {};
   } catch (error) {
     throw new GeneratorErrors([
       createGeneratorError("CONFIG_INVALID", { reason: `it could not be loaded (${error instanceof Error ? error.message : String(error)})` }, { file }, error),
     ]);
   }
+  const errors = validateConfig(config, { file });
+  if (errors.length > 0) throw new GeneratorErrors(errors);
+  return { config: config as MboxgenConfig, file };
 }

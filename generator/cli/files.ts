@@ -2,10 +2,10 @@
  * The CLI's disk access: reading the schema folder and the previous output, comparing, and
  * replacing the output folder all at once. The generator itself never touches the disk.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import { createGeneratorError } from "../errors.js";
+import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import type { GeneratedFile } from "../generate.js";
 import type { SchemaSource } from "../json-document.js";
 import { isGeneratedText } from "../stamp.js";
@@ -13,6 +13,18 @@ import { isGeneratedText } from "../stamp.js";
 /** A path with `/` separators, as generated headers and reports show it. */
 export function toPosix(path: string): string {
   return path.split(sep).join("/");
+}
+
+/**
+ * Throws a `FILE_NOT_FOUND` error unless `path` is an existing file (or folder, with `folder`),
+ * so that a mistyped path reads as one, never as a raw ENOENT stack.
+ */
+export function assertInputExists(path: string, label: string, what: string, fix: string, kind: "file" | "folder" = "file"): void {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined) throw new GeneratorErrors([createGeneratorError("FILE_NOT_FOUND", { what, path: label, fix })]);
+  if (kind === "folder" ? !stats.isDirectory() : !stats.isFile()) {
+    throw new GeneratorErrors([createGeneratorError("FILE_NOT_FOUND", { what, path: label, fix, found: kind === "folder" ? "a file" : "a folder" })]);
+  }
 }
 
 async function listFiles(folder: string): Promise<string[]> {

@@ -1,46 +1,20 @@
 /**
- * `mboxgen emulate`, `mboxgen sample` and `mboxgen infer`: schemas from what Target serves.
+ * `mboxgen sample` and `mboxgen infer`: schemas from what Target serves. Loaded only when one of
+ * them runs.
  */
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { createTargetClient, type TargetClientOptions } from "@mboxgen/runtime";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
-import { startEmulator } from "../emulator/emulator.js";
 import { readArtifact } from "../infer/artifact.js";
 import { typesOf, type JsonSchemaObject } from "../infer/infer-schema.js";
-import { parseJsonDocument } from "../json-document.js";
+import { describeNetworkFailure } from "../network-failure.js";
 import { sample, type SampleResult } from "../sample/sampler.js";
 import { loadConfigFile } from "./config-file.js";
-import { toPosix } from "./files.js";
-import { checkDrift, createMboxOffers, writeInferredSchemas, type MboxOffers, type SchemaWriteReport } from "./schema-output.js";
+import { assertInputExists, toPosix } from "./files.js";
 import type { CliEnvironment } from "./main.js";
-
-/** Thrown for bad arguments: exit code 2. */
-export class UsageError extends Error {}
-
-function waitForStop(environment: CliEnvironment): Promise<void> {
-  return new Promise((resolveStop) => {
-    if (environment.signal) environment.signal.addEventListener("abort", () => resolveStop(), { once: true });
-    else process.once("SIGINT", () => resolveStop());
-  });
-}
-
-/** `mboxgen emulate`: serves an activities file until stopped. */
-export async function runEmulate(options: { activities: string; port: number; host: string }, environment: CliEnvironment): Promise<number> {
-  const path = resolve(environment.cwd, options.activities);
-  const parsed = parseJsonDocument({ path: options.activities, text: await readFile(path, "utf8") });
-  if ("code" in parsed) throw new GeneratorErrors([parsed]);
-  const emulator = await startEmulator({ activities: parsed.value, port: options.port, host: options.host });
-  environment.stderr(
-    `✔ Delivery API emulator on ${emulator.url} serving ${options.activities}\n` +
-      `  point a client at it: createTargetClient({ client: "emulator", organizationId: "EMULATOR@AdobeOrg", serverDomain: "${emulator.serverDomain}", secure: false })\n` +
-      "  Ctrl-C to stop\n",
-  );
-  await waitForStop(environment);
-  await emulator.close();
-  environment.stderr(`✔ emulator stopped after ${emulator.stats.requests} requests\n`);
-  return 0;
-}
+import { checkDrift, createMboxOffers, writeInferredSchemas, type MboxOffers, type SchemaWriteReport } from "./schema-output.js";
+import { UsageError } from "./usage-error.js";
 
 function keysReport(schema: JsonSchemaObject): Record<string, string[]> {
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
@@ -121,11 +95,16 @@ export async function runSample(options: SampleArguments, environment: CliEnviro
   if (serverDomain !== undefined) clientOptions.serverDomain = serverDomain;
   const secure = options.secure ?? target.secure;
   if (secure !== undefined) clientOptions.secure = secure;
-  if (!clientOptions.client || !clientOptions.organizationId) throw new UsageError('sample needs --client and --organization-id (or "target" in mboxgen.config.json)');
   const mboxes = options.mbox ?? [];
-  if (mboxes.length === 0) throw new UsageError("name at least one mbox: --mbox <name>");
   const out = options.out ?? config.schemas;
-  if (!out) throw new UsageError("no output folder: pass --out <folder> (or set \"schemas\" in mboxgen.config.json)");
+  // Every missing option at once, each named with where it can come from.
+  const missing = [
+    clientOptions.client ? undefined : 'sample needs --client <client code> (or "target.client" in mboxgen.config.json)',
+    clientOptions.organizationId ? undefined : 'sample needs --organization-id <id>@AdobeOrg (or "target.organizationId" in mboxgen.config.json)',
+    mboxes.length > 0 ? undefined : "sample needs at least one --mbox <name>",
+    out ? undefined : 'sample needs --out <folder> (or "schemas" in mboxgen.config.json)',
+  ].filter((problem) => problem !== undefined);
+  if (missing.length > 0 || !out) throw new UsageError(missing.join("\n✘ "));
   const parameters = Object.fromEntries(
     (options.parameter ?? []).map((pair) => {
       const separator = pair.indexOf("=");
@@ -203,18 +182,25 @@ export async function runInfer(
 ): Promise<number> {
   const { config } = await loadConfigFile(options.config, environment.cwd);
   const out = options.out ?? config.schemas;
-  if (!out) throw new UsageError("no output folder: pass --out <folder> (or set \"schemas\" in mboxgen.config.json)");
+  if (!out) throw new UsageError('infer needs --out <folder> (or "schemas" in mboxgen.config.json)');
   let text: string;
   if (/^https?:\/\//i.test(options.artifact)) {
+    let response: Response;
     try {
-      const response = await fetch(options.artifact, { signal: AbortSignal.timeout(options.timeout) });
-      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+      response = await fetch(options.artifact, { signal: AbortSignal.timeout(options.timeout) });
       text = await response.text();
     } catch (error) {
-      throw new GeneratorErrors([createGeneratorError("ARTIFACT_UNREACHABLE", { url: options.artifact, reason: error instanceof Error ? error.message : String(error) })]);
+      const { reason, fix } = describeNetworkFailure(error, options.artifact, { host: "the --artifact URL", timeout: "--timeout" });
+      throw new GeneratorErrors([createGeneratorError("ARTIFACT_UNREACHABLE", { url: options.artifact, reason, fix }, {}, error)]);
+    }
+    if (!response.ok) {
+      const reason = `HTTP ${response.status} ${response.statusText}`;
+      throw new GeneratorErrors([createGeneratorError("ARTIFACT_UNREACHABLE", { url: options.artifact, reason, fix: "check the URL, or download the file and pass its path" })]);
     }
   } else {
-    text = await readFile(resolve(environment.cwd, options.artifact), "utf8");
+    const path = resolve(environment.cwd, options.artifact);
+    assertInputExists(path, options.artifact, "the artifact file", "pass the path of a rules.json, or its https:// URL");
+    text = await readFile(path, "utf8");
   }
   const mboxes = readArtifact(text, options.artifact);
   const entries = mboxes.map((entry) =>

@@ -5,6 +5,8 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import activitiesSchema from "./activities.schema.json" with { type: "json" };
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
+import { fromJsonPointer, locate, type JsonDocument } from "../json-document.js";
+import { describeViolations } from "../schema-violations.js";
 
 /** Who qualifies for an activity, by one mbox parameter. */
 export interface Audience {
@@ -36,14 +38,17 @@ export interface ActivitiesFile {
   mboxes: Record<string, Activity[]>;
 }
 
-const validateActivities = new Ajv2020({ allErrors: true, strict: false }).compile(activitiesSchema);
+const validateActivities = new Ajv2020({ allErrors: true, verbose: true, strict: false }).compile(activitiesSchema);
 
-/** Checks an activities file; throws `GeneratorErrors` naming each problem's JSON pointer. */
-export function parseActivities(value: unknown, file = "activities"): ActivitiesFile {
+/**
+ * Checks an activities file; throws `GeneratorErrors` naming each problem's JSON pointer, with
+ * line and column when the file's JSON document is given.
+ */
+export function parseActivities(value: unknown, source: { file: string; document?: JsonDocument } = { file: "activities" }): ActivitiesFile {
   if (validateActivities(value)) return value as unknown as ActivitiesFile;
   throw new GeneratorErrors(
-    (validateActivities.errors ?? []).map((error) =>
-      createGeneratorError("ACTIVITIES_INVALID", { reason: error.message ?? "invalid" }, { file, pointer: error.instancePath }),
+    describeViolations(validateActivities.errors).map(({ pointer, reason, isKey }) =>
+      createGeneratorError("ACTIVITIES_INVALID", { reason }, source.document ? locate(source.document, fromJsonPointer(pointer), isKey ? "key" : "value") : { file: source.file, pointer }),
     ),
   );
 }

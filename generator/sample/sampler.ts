@@ -5,6 +5,7 @@
  */
 import type { AttributesClient } from "@mboxgen/runtime";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
+import { describeNetworkFailure } from "../network-failure.js";
 
 /** Options of a sampling run. */
 export interface SampleOptions {
@@ -86,11 +87,10 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     try {
       provider = (await options.client.getAttributes([...options.mboxes], { request })) as unknown as ProviderWithResponse;
     } catch (error) {
-      // mboxgen's errors start with "<method> <url> "; the catalog message names the URL once.
-      const { url, method } = error as { url?: string; method?: string };
-      const message = error instanceof Error ? error.message : String(error);
-      const reason = url && method && message.startsWith(`${method} ${url} `) ? message.slice(method.length + url.length + 2) : message;
-      throw new GeneratorErrors([createGeneratorError("TARGET_UNREACHABLE", { url: url ?? "the Delivery API", reason }, {}, error)]);
+      const url = (error as { url?: unknown }).url;
+      const where = typeof url === "string" ? url : "the Delivery API";
+      const { reason, fix } = describeNetworkFailure(error, where, { host: "--client or --server-domain", timeout: "--timeout" });
+      throw new GeneratorErrors([createGeneratorError("TARGET_UNREACHABLE", { url: where, reason, fix }, {}, error)]);
     }
     const served = new Set<string>();
     for (const mbox of provider.getResponse().response?.execute?.mboxes ?? []) {

@@ -2,10 +2,10 @@
  * The CLI on real folders: generate then --check, identical bytes twice, a stale schema, a
  * malformed schema leaving the output as it was, --watch picking up an edit, usage errors.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../generator/index.js";
 import { repositoryRoot } from "../support/fixtures.js";
@@ -180,5 +180,107 @@ describe("mboxgen generate", () => {
     const output = execFileSync(process.execPath, [bin, "generate", "--check"], { cwd: workspace, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).toString();
     expect(output).toBe("");
     expect(readdirSync(join(workspace, "src/target"))).toHaveLength(4);
+  });
+});
+
+describe("mboxgen's command line", () => {
+  const bin = join(repositoryRoot, "dist/generator/cli.js");
+
+  it("suggests the closest command and flag, and names a flag that needs a value", async () => {
+    const workspace = createWorkspace();
+    expect(await run(workspace, "generat")).toMatchObject({ code: 2, stderr: expect.stringContaining('✘ unknown command "generat"; did you mean "generate"?') });
+    expect(await run(workspace, "deploy")).toMatchObject({ code: 2, stderr: expect.stringContaining('✘ unknown command "deploy"; the commands are generate, emulate, sample, infer') });
+    expect(await run(workspace, "generate", "--schema", "schemas")).toMatchObject({ code: 2, stderr: expect.stringContaining("✘ unknown option --schema for generate; did you mean --schemas?") });
+    expect(await run(workspace, "sample", "--organisation-id", "o")).toMatchObject({ code: 2, stderr: expect.stringContaining("did you mean --organization-id?") });
+    const noValue = await run(workspace, "generate", "--out");
+    expect(noValue).toMatchObject({ code: 2, stderr: expect.stringContaining("✘ --out needs a value") });
+    expect(existsSync(join(workspace, "index.ts"))).toBe(false);
+    expect(await run(workspace, "emulate", "--port", "eighty")).toMatchObject({ code: 2, stderr: expect.stringContaining("✘ --port must be a number") });
+  });
+
+  it("-h and -v work like --help and --version", async () => {
+    const workspace = createWorkspace();
+    const help = await run(workspace, "-h");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("mboxgen generate");
+    expect((await run(workspace, "-v")).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(execFileSync(process.execPath, [bin, "-v"], { encoding: "utf8" }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("a missing folder or file is named as such, without a stack trace unless --debug", async () => {
+    const workspace = createWorkspace();
+    const missingFolder = await run(workspace, "generate", "--schemas", "nope", "--out", "out");
+    expect(missingFolder.code).toBe(1);
+    expect(missingFolder.stderr).toBe(
+      "✘ the schemas folder nope does not exist; create it with one <mbox>.schema.json per mbox, or point --schemas at the folder that has them [FILE_NOT_FOUND]\n",
+    );
+    writeFileSync(join(workspace, "a-file"), "");
+    expect((await run(workspace, "generate", "--schemas", "a-file", "--out", "out")).stderr).toContain("✘ the schemas folder a-file is a file;");
+    const missingActivities = await run(workspace, "emulate", "--activities", "nope.json");
+    expect(missingActivities.stderr).toMatch(/^✘ the activities file nope\.json does not exist; pass --activities <file> \(an example: .+activities\.json\) \[FILE_NOT_FOUND\]\n$/);
+    const missingArtifact = await run(workspace, "infer", "--artifact", "rules.json", "--out", "schemas");
+    expect(missingArtifact.stderr).toBe("✘ the artifact file rules.json does not exist; pass the path of a rules.json, or its https:// URL [FILE_NOT_FOUND]\n");
+    const withDebug = await run(workspace, "generate", "--schemas", "nope", "--out", "out", "--debug");
+    expect(withDebug.stderr).toMatch(/\[FILE_NOT_FOUND\]\n\w*Error.*\n\s+at /);
+  });
+
+  it("the config file is checked against its JSON Schema, with line, pointer and a suggestion", async () => {
+    const workspace = createWorkspace();
+    writeFileSync(join(workspace, "mboxgen.config.json"), '{\n  "schemas": "schemas",\n  "outt": "src/target"\n}\n');
+    const result = await run(workspace, "generate");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('✘ mboxgen.config.json:3:3 /outt: invalid config: unknown option "outt" (did you mean "out"?); correct it against');
+    const schema = JSON.parse(readFileSync(join(repositoryRoot, "generator/config.schema.json"), "utf8"));
+    expect(Object.keys(schema.properties)).toEqual(["$schema", "schemas", "out", "runtimeImport", "format", "prettier", "mboxes", "target"]);
+  });
+
+  it("a port in use is a clear error", async () => {
+    const workspace = createWorkspace();
+    const controller = new AbortController();
+    let stderr = "";
+    const first = runCli(["emulate", "--port", "0"], { cwd: workspace, stdout: () => undefined, stderr: (text) => (stderr += text), signal: controller.signal });
+    for (let attempt = 0; attempt < 200 && !stderr.includes("emulator on"); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    const port = /127\.0\.0\.1:(\d+)/.exec(stderr)![1]!;
+    const second = await run(workspace, "emulate", "--port", port);
+    controller.abort();
+    await first;
+    expect(second).toMatchObject({ code: 1, stderr: `✘ cannot listen on 127.0.0.1:${port}: the port is in use; pass another --port (0 picks a free one), or stop what listens there [PORT_UNAVAILABLE]\n` });
+    expect(stderr).toContain("serving mboxgen's example fixtures/example/activities.json");
+  });
+
+  it("an unexpected error says it is a bug and how to report it; the stack only with --debug", async () => {
+    const workspace = createWorkspace();
+    // A config module that throws at import is the user's; one whose default export is a getter that throws is not caught as such.
+    writeFileSync(join(workspace, "broken.config.mjs"), 'export default { get schemas() { throw new RangeError("internal"); } };\n');
+    const result = await run(workspace, "generate", "--config", "broken.config.mjs");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^✘ unexpected error: RangeError: internal\n {2}This is a bug in mboxgen; please report it at https:\/\/github\.com\/mboxgen\/mboxgen\/issues with the output of the same command run with --debug\n$/);
+  });
+
+  it("--version and emulate load neither ts-morph nor prettier nor json-schema-to-typescript", async () => {
+    const heavy = /node_modules\/(ts-morph|prettier|json-schema-to-typescript|@ts-morph)\//;
+    const loadedBy = async (argv: string[], until?: string): Promise<string[]> => {
+      const record = join(mkdtempSync(join(tmpdir(), "mboxgen-modules-")), "modules.txt");
+      workspaces.push(dirname(record));
+      const child = spawn(process.execPath, ["--import", join(repositoryRoot, "test/support/module-recorder.mjs"), bin, ...argv], {
+        cwd: repositoryRoot,
+        env: { ...process.env, MBOXGEN_RECORD_MODULES: record },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (until && stderr.includes(until)) child.kill("SIGINT");
+      });
+      await new Promise((resolve) => child.once("exit", resolve));
+      return readFileSync(record, "utf8").trim().split("\n");
+    };
+    const version = await loadedBy(["--version"]);
+    expect(version.length).toBeLessThanOrEqual(3);
+    const emulate = await loadedBy(["emulate", "--port", "0"], "Ctrl-C to stop");
+    expect(emulate.some((url) => url.includes("/emulator/emulator.js"))).toBe(true);
+    expect(emulate.filter((url) => heavy.test(url))).toEqual([]);
+    const generate = await loadedBy(["generate", "--schemas", "fixtures/example/schemas", "--stdout"]);
+    expect(generate.some((url) => heavy.test(url))).toBe(true); // the check can fail
   });
 });

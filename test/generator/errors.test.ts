@@ -7,6 +7,8 @@ import { generate, GeneratorErrors, type MboxgenConfig } from "../../generator/i
 
 type Sources = Record<string, unknown>;
 
+const CONFIG_FIX = 'correct it against mboxgen\'s generator/config.schema.json (README, Config); "$schema": "./node_modules/mboxgen/generator/config.schema.json" in the file gives your editor completion';
+
 async function errorsOf(sources: Sources, config: MboxgenConfig = {}): Promise<string[]> {
   const schemas = Object.entries(sources).map(([path, value]) => ({ path, text: typeof value === "string" ? value : JSON.stringify(value, null, 2) }));
   try {
@@ -142,7 +144,19 @@ describe("bad input gives clear errors", () => {
       "an invalid config",
       { "s/m.schema.json": object({}) },
       { format: "yes", colour: true } as unknown as MboxgenConfig,
-      ['invalid config: unknown option "colour"; correct the config file (see README, Config) [CONFIG_INVALID]', 'invalid config: "format" must be true or false; correct the config file (see README, Config) [CONFIG_INVALID]'],
+      [
+        `/colour: invalid config: unknown option "colour"; ${CONFIG_FIX} [CONFIG_INVALID]`,
+        `/format: invalid config: "format" must be true or false; ${CONFIG_FIX} [CONFIG_INVALID]`,
+      ],
+    ],
+    [
+      "a misspelt nested config option gets a suggestion, a wrong type names the option",
+      { "s/m.schema.json": object({ a: { type: "string" } }) },
+      { mboxes: { m: { exportNmae: "x", keys: { a: { accessorName: 3 } } } } } as unknown as MboxgenConfig,
+      [
+        `/mboxes/m/exportNmae: invalid config: unknown option "exportNmae" (did you mean "exportName"?); ${CONFIG_FIX} [CONFIG_INVALID]`,
+        `/mboxes/m/keys/a/accessorName: invalid config: "accessorName" must be a string; ${CONFIG_FIX} [CONFIG_INVALID]`,
+      ],
     ],
     [
       "a schema title that takes the module's accessors interface name",

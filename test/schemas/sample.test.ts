@@ -157,21 +157,37 @@ describe("sampling faults write nothing", () => {
     await closed.close();
     const result = await cli("sample", "--mbox", "m", "--out", out, "--client", "c", "--organization-id", "o", "--server-domain", domain, "--no-secure", "--timeout", "500");
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/the Delivery API call to http:\/\/127\.0\.0\.1:\d+\/rest\/v1\/delivery\?.* failed: .*\[TARGET_UNREACHABLE\]/);
+    expect(result.stderr).toMatch(
+      /the Delivery API call to http:\/\/127\.0\.0\.1:\d+\/rest\/v1\/delivery\?\S+ failed: connection refused by 127\.0\.0\.1:\d+ \(nothing listens there\); check --client or --server-domain and the port, or start the server \[TARGET_UNREACHABLE\]\n$/,
+    );
+    expect(result.stderr).not.toContain("fetch failed");
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it("https against a plain-http server names TLS and advises --no-secure", async () => {
+    const out = folder();
+    const server = await startDeliveryServer();
+    try {
+      const result = await cli("sample", "--mbox", "m", "--out", out, "--client", "c", "--organization-id", "o", "--server-domain", server.serverDomain, "--timeout", "2000");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/failed: TLS failed \(\w+\); for a plain-http server, such as mboxgen emulate, pass --no-secure/);
+      expect(readdirSync(out)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it.each([
-    [400, { status: 400, message: "Invalid request" }],
-    [503, { status: 503, message: "Unavailable" }],
-  ])("HTTP %i is a clear error", async (status, body) => {
+    [400, { status: 400, message: "Invalid request" }, "HTTP 400 Bad Request: Invalid request; check --client or --server-domain: the server refused the request"],
+    [503, { status: 503, message: "Unavailable" }, "HTTP 503 Service Unavailable: Unavailable; the server failed (mboxgen retried); try again later"],
+  ])("HTTP %i is a clear error", async (status, body, expected) => {
     const out = folder();
     const server = await startDeliveryServer();
     server.respond(() => ({ status, json: body }));
     try {
       const result = await cli("sample", "--mbox", "m", "--out", out, "--client", "c", "--organization-id", "o", "--server-domain", server.serverDomain, "--no-secure");
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`failed with HTTP ${status}`);
+      expect(result.stderr).toContain(`failed: ${expected} [TARGET_UNREACHABLE]`);
       expect(existsSync(join(out, "m.schema.json"))).toBe(false);
     } finally {
       await server.close();
@@ -185,7 +201,7 @@ describe("sampling faults write nothing", () => {
     try {
       const result = await cli("sample", "--mbox", "m", "--out", out, "--client", "c", "--organization-id", "o", "--server-domain", server.serverDomain, "--no-secure", "--timeout", "200", "--visitors", "2");
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/the Delivery API call to http:\/\/127\.0\.0\.1:\d+\/rest\/v1\/delivery\?\S+ failed: timed out after 200 ms; .*\[TARGET_UNREACHABLE\]/);
+      expect(result.stderr).toMatch(/the Delivery API call to http:\/\/127\.0\.0\.1:\d+\/rest\/v1\/delivery\?\S+ failed: no answer within 200 ms; raise --timeout, or check that 127\.0\.0\.1:\d+ answers \[TARGET_UNREACHABLE\]/);
       expect(readdirSync(out)).toEqual([]);
     } finally {
       await server.close();
@@ -211,7 +227,12 @@ describe("sampling faults write nothing", () => {
     await server.close();
   });
 
-  it("missing connection settings are a usage error", async () => {
-    expect((await cli("sample", "--mbox", "m", "--out", "x")).code).toBe(2);
+  it("missing options are a usage error that names each one", async () => {
+    const result = await cli("sample", "--out", "x");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('✘ sample needs --client <client code> (or "target.client" in mboxgen.config.json)\n');
+    expect(result.stderr).toContain('✘ sample needs --organization-id <id>@AdobeOrg (or "target.organizationId" in mboxgen.config.json)\n');
+    expect(result.stderr).toContain("✘ sample needs at least one --mbox <name>\n");
+    expect(result.stderr).not.toContain("--out <folder>");
   });
 });
