@@ -298,6 +298,22 @@ export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyM
 }
 
 /**
+ * Checks values against schemas at locations of loaded documents, by the rules of the generated
+ * validators, following `$ref`s. Keywords mboxgen does not implement are ignored here (the
+ * generator reports them); each location is read once.
+ */
+export function createSchemaMatcher(documents: ReadonlyMap<string, JsonDocument>): (at: SchemaAt, value: unknown) => boolean {
+  const builder = new TypeBuilder(documents);
+  const types = new Map<string, TypeIr>();
+  return (at, value) => {
+    const id = schemaId(at);
+    let type = types.get(id);
+    if (type === undefined) types.set(id, (type = builder.build(at)));
+    return matchesType(type, value, builder.definitions);
+  };
+}
+
+/**
  * A property's schema with `description`, `default` and `deprecated` taken from its `$ref` target
  * when the property itself is only a reference (`{ "$ref": "#/$defs/theme" }`).
  */

@@ -24,9 +24,10 @@ function keysReport(schema: JsonSchemaObject): Record<string, string[]> {
 function printWriteReports(reports: SchemaWriteReport[], folder: string, environment: CliEnvironment): void {
   for (const report of reports) {
     const where = `${folder}/${report.file}`;
+    const notes = report.notes.map((note) => `    note ${note}\n`).join("");
     if (report.created) environment.stderr(`✔ wrote ${where}\n`);
-    else if (report.changes.length === 0) environment.stderr(`✔ ${where} unchanged\n`);
-    else environment.stderr(`✔ updated ${where}\n${report.changes.map((change) => `    ${change}\n`).join("")}`);
+    else if (report.changes.length === 0) environment.stderr(`✔ ${where} unchanged (every offer matches it)\n${notes}`);
+    else environment.stderr(`✔ updated ${where}\n${report.changes.map((change) => `    ${change}\n`).join("")}${notes}`);
   }
 }
 

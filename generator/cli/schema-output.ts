@@ -4,14 +4,14 @@
  * committed schemas and reports drift.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildIr, matchesType } from "../build-ir.js";
-import { createGeneratorError, type GeneratorError } from "../errors.js";
+import { createGeneratorError, GeneratorErrors, type GeneratorError } from "../errors.js";
 import type { MboxIr } from "../ir.js";
 import { load } from "../load.js";
 import { readSchemaFolder } from "./files.js";
-import { inferOfferSchema, type JsonSchemaObject } from "../infer/infer-schema.js";
+import { inferOfferSchema, type InferOptions, type JsonSchemaObject } from "../infer/infer-schema.js";
 import { renderSchemaFile, type SchemaProvenance } from "../infer/schema-file.js";
 
 /** One mbox's offers, where they came from, and the schema inferred from them (once). */
@@ -20,11 +20,14 @@ export interface MboxOffers {
   offers: Record<string, unknown>[];
   provenance: SchemaProvenance;
   schema: JsonSchemaObject;
+  /** The inference options, for what a re-run adds to a committed schema. */
+  options: InferOptions;
 }
 
 /** Infers the schema of one mbox's offers and keeps it with them. */
 export function createMboxOffers(mbox: string, offers: Record<string, unknown>[], provenance: SchemaProvenance, enumMax: number | undefined): MboxOffers {
-  return { mbox, offers, provenance, schema: inferOfferSchema(offers, enumMax === undefined ? {} : { enumMax }) };
+  const options: InferOptions = enumMax === undefined ? {} : { enumMax };
+  return { mbox, offers, provenance, schema: inferOfferSchema(offers, options), options };
 }
 
 /** A file name for an mbox's schema; the real name is kept in `x-mbox`. */
@@ -38,20 +41,36 @@ export interface SchemaWriteReport {
   mbox: string;
   file: string;
   created: boolean;
+  /** Each widening of the committed schema, with the value that forced it. */
   changes: string[];
+  /** Observations that changed nothing, such as committed keys no offer carried. */
+  notes: string[];
 }
 
-/** Infers, merges and writes every schema; nothing is written if any step fails. */
+/**
+ * Writes every mbox's schema: a new file from the inference, or the committed file (found by
+ * its mbox, whatever its name) reconciled with the offers. Nothing is written if any step fails,
+ * an unreadable committed schema included: it is never overwritten.
+ */
 export async function writeInferredSchemas(folder: string, entries: readonly MboxOffers[]): Promise<SchemaWriteReport[]> {
+  const loaded = load(existsSync(folder) ? await readSchemaFolder(folder, folder) : []);
   const reports: SchemaWriteReport[] = [];
   const updates: Array<{ path: string; text: string }> = [];
   for (const entry of entries) {
-    const file = schemaFileName(entry.mbox);
-    const path = join(folder, file);
-    const existing = existsSync(path) ? await readFile(path, "utf8") : undefined;
-    const update = renderSchemaFile(entry.mbox, entry.schema, entry.provenance, existing);
-    reports.push({ mbox: entry.mbox, file, created: update.created, changes: update.changes });
-    if (update.text !== existing) updates.push({ path, text: update.text });
+    const committed = loaded.mboxes.find((candidate) => candidate.mbox === entry.mbox);
+    const file = committed?.document.path ?? schemaFileName(entry.mbox);
+    const unreadable = loaded.errors.filter((error) => error.location.file === file);
+    if (unreadable.length > 0) throw new GeneratorErrors(unreadable);
+    const update = renderSchemaFile({
+      mbox: entry.mbox,
+      inferred: entry.schema,
+      offers: entry.offers,
+      provenance: entry.provenance,
+      existing: committed ? { document: committed.document, documents: loaded.documents } : undefined,
+      options: entry.options,
+    });
+    reports.push({ mbox: entry.mbox, file, created: update.created, changes: update.changes, notes: update.notes });
+    if (update.text !== committed?.document.text) updates.push({ path: join(folder, file), text: update.text });
   }
   await mkdir(folder, { recursive: true });
   const staged = updates.map((update) => ({ ...update, temporary: `${update.path}.mboxgen-${process.pid}.tmp` }));

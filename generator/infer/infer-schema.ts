@@ -113,6 +113,16 @@ export function inferOfferSchema(samples: readonly Record<string, unknown>[], op
   return { type: "object", properties: schema.properties ?? {}, ...(schema.required ? { required: schema.required } : {}), additionalProperties: false };
 }
 
+/**
+ * The schema of any JSON values (not only objects) by the same merge policy: what a re-run
+ * writes for a key, a type or an alternative that a committed schema did not have.
+ */
+export function inferValueSchema(values: readonly unknown[], options: InferOptions = {}): JsonSchemaObject {
+  const shape = createShape();
+  for (const value of values) observe(shape, value);
+  return toSchema(shape, options);
+}
+
 /** The types a schema allows, as a sorted list (`enum` counts as its values' types). */
 export function typesOf(schema: JsonSchemaObject | undefined): string[] {
   if (!schema) return [];

@@ -1,17 +1,15 @@
 /**
- * Writing an inferred schema as a `<mbox>.schema.json` that `generate` consumes unchanged, merged
- * with the file already there: what a person wrote (description, default, deprecated, title,
- * examples, $comment) is kept, and every difference is reported as a change.
+ * Writing an inferred schema as a `<mbox>.schema.json` that `generate` consumes unchanged. A new
+ * file gets the inferred schema; an existing one is reconciled with the offers (reconcile.ts), so
+ * that nothing a person wrote is lost and every widening is reported.
  */
-import type { JsonSchemaObject } from "./infer-schema.js";
-import { typesOf } from "./infer-schema.js";
-import { isPlainObject as isObject, setOwnProperty } from "../json-values.js";
+import type { JsonDocument } from "../json-document.js";
+import { isPlainObject } from "../json-values.js";
+import type { InferOptions, JsonSchemaObject } from "./infer-schema.js";
+import { reconcileSchema } from "./reconcile.js";
 
 /** The draft written schemas declare. */
 export const SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema";
-
-/** Keywords a person may have written and a re-run keeps. */
-const KEPT_ANNOTATIONS = ["title", "description", "default", "deprecated", "examples", "$comment"];
 
 /** Where an inferred schema came from, recorded under `x-mboxgen`. */
 export interface SchemaProvenance {
@@ -24,86 +22,52 @@ export interface SchemaProvenance {
   coverage?: "complete" | "partial";
 }
 
-function describeTypes(types: string[]): string {
-  return types.length === 0 ? "any" : types.join(" | ");
-}
-
-// Copies the annotations of `existing` onto `inferred`, recursively through properties and items,
-// and records what changed in `changes`.
-function mergeAnnotations(inferred: JsonSchemaObject, existing: JsonSchemaObject | undefined, path: string, changes: string[]): JsonSchemaObject {
-  if (!existing) return inferred;
-  const merged: JsonSchemaObject = {};
-  for (const keyword of KEPT_ANNOTATIONS) if (Object.hasOwn(existing, keyword)) merged[keyword] = existing[keyword];
-  for (const key of Object.keys(inferred)) {
-    if (key === "description" && Object.hasOwn(merged, "description")) continue;
-    merged[key] = inferred[key];
-  }
-  const before = typesOf(existing);
-  const after = typesOf(inferred);
-  if (path !== "" && before.length > 0 && before.join() !== after.join()) {
-    const widened = before.every((type) => after.includes(type) || (type === "integer" && after.includes("number")));
-    const narrowed = after.every((type) => before.includes(type) || (type === "integer" && before.includes("number")));
-    const verb = widened ? "widened" : narrowed ? "narrowed" : "changed";
-    changes.push(`${path}: type ${verb} from ${describeTypes(before)} to ${describeTypes(after)}`);
-  }
-
-  const inferredProperties = isObject(inferred.properties) ? inferred.properties : undefined;
-  const existingProperties = isObject(existing.properties) ? existing.properties : {};
-  if (inferredProperties) {
-    const properties: JsonSchemaObject = {};
-    for (const key of Object.keys(inferredProperties)) {
-      const childPath = `${path}/${key}`;
-      if (!Object.hasOwn(existingProperties, key)) changes.push(`${childPath}: key added (${describeTypes(typesOf(inferredProperties[key] as JsonSchemaObject))})`);
-      const child = mergeAnnotations(inferredProperties[key] as JsonSchemaObject, existingProperties[key] as JsonSchemaObject | undefined, childPath, changes);
-      setOwnProperty(properties, key, child);
-    }
-    for (const key of Object.keys(existingProperties)) {
-      if (!Object.hasOwn(inferredProperties, key)) changes.push(`${path}/${key}: key removed`);
-    }
-    merged.properties = properties;
-    const requiredBefore = new Set(Array.isArray(existing.required) ? (existing.required as string[]) : []);
-    const requiredAfter = new Set(Array.isArray(inferred.required) ? (inferred.required as string[]) : []);
-    for (const key of Object.keys(inferredProperties)) {
-      if (!Object.hasOwn(existingProperties, key)) continue;
-      if (requiredBefore.has(key) && !requiredAfter.has(key)) changes.push(`${path}/${key}: now optional (missing from some offers)`);
-      if (!requiredBefore.has(key) && requiredAfter.has(key)) changes.push(`${path}/${key}: now required (present in every offer)`);
-    }
-  }
-  if (isObject(inferred.items)) merged.items = mergeAnnotations(inferred.items, isObject(existing.items) ? existing.items : undefined, `${path}/[]`, changes);
-  return merged;
+/** What `renderSchemaFile` needs. */
+export interface SchemaFileInput {
+  mbox: string;
+  /** The schema inferred from `offers` (used for a new file). */
+  inferred: JsonSchemaObject;
+  /** The offers of this run. */
+  offers: readonly Record<string, unknown>[];
+  provenance: SchemaProvenance;
+  /** The committed file and the schema folder's documents (for its `$ref`s), when there is one. */
+  existing?: { document: JsonDocument; documents: ReadonlyMap<string, JsonDocument> } | undefined;
+  /** Inference options for what a re-run adds (keys, types, alternatives). */
+  options?: InferOptions;
 }
 
 /** A schema file's new text and what changed against the old one. */
 export interface SchemaFileUpdate {
   text: string;
+  /** Each widening of the committed schema, with the value that forced it. */
   changes: string[];
+  /** Observations that changed nothing (committed keys no offer carried). */
+  notes: string[];
   created: boolean;
 }
 
 /**
- * The `<mbox>.schema.json` text for an inferred offer schema: `$schema`, `x-mbox`, `x-mboxgen`
- * provenance, then the schema, merged with `existingText` when there is one.
+ * The `<mbox>.schema.json` text: for a new file `$schema`, `x-mbox`, `x-mboxgen` provenance and
+ * the inferred schema; for a committed one, its text unchanged when every offer satisfies it, else
+ * the reconciled schema with its own keys in its own order and the provenance updated.
  */
-export function renderSchemaFile(mbox: string, inferred: JsonSchemaObject, provenance: SchemaProvenance, existingText: string | undefined): SchemaFileUpdate {
-  let existing: JsonSchemaObject | undefined;
-  if (existingText !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(existingText);
-      if (isObject(parsed)) existing = parsed;
-    } catch {
-      existing = undefined;
-    }
+export function renderSchemaFile(input: SchemaFileInput): SchemaFileUpdate {
+  const existing = input.existing;
+  if (!existing || !isPlainObject(existing.document.value)) {
+    const { title, description, ...body } = input.inferred;
+    const document: JsonSchemaObject = {
+      $schema: SCHEMA_DRAFT,
+      "x-mbox": input.mbox,
+      "x-mboxgen": input.provenance,
+      ...(title === undefined ? {} : { title }),
+      ...(description === undefined ? {} : { description }),
+      ...body,
+    };
+    return { text: `${JSON.stringify(document, null, 2)}\n`, changes: [], notes: [], created: true };
   }
-  const changes: string[] = [];
-  const merged = mergeAnnotations(inferred, existing, "", changes);
-  const { title, description, ...body } = merged;
-  const document: JsonSchemaObject = {
-    $schema: SCHEMA_DRAFT,
-    "x-mbox": mbox,
-    "x-mboxgen": provenance,
-    ...(title === undefined ? {} : { title }),
-    ...(description === undefined ? {} : { description }),
-    ...body,
-  };
-  return { text: `${JSON.stringify(document, null, 2)}\n`, changes, created: existing === undefined };
+  const reconciled = reconcileSchema(existing.document, existing.documents, input.offers, input.options);
+  if (reconciled.schema === existing.document.value) return { text: existing.document.text, changes: [], notes: reconciled.notes, created: false };
+  const schema = reconciled.schema as JsonSchemaObject;
+  const document: JsonSchemaObject = Object.hasOwn(schema, "x-mboxgen") ? { ...schema, "x-mboxgen": input.provenance } : { "x-mboxgen": input.provenance, ...schema };
+  return { text: `${JSON.stringify(document, null, 2)}\n`, changes: reconciled.changes, notes: reconciled.notes, created: false };
 }

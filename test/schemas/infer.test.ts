@@ -137,7 +137,7 @@ describe("the inference core", () => {
   it("keeps __proto__ keys, and the generated validators' rules accept every sample", () => {
     fc.assert(
       fc.property(sampleSetsWithProto, (samples) => {
-        const text = renderSchemaFile("m", inferOfferSchema(samples), { source: "sample", samples: samples.length, experiences: [] }, undefined).text;
+        const text = renderSchemaFile({ mbox: "m", inferred: inferOfferSchema(samples), offers: samples, provenance: { source: "sample", samples: samples.length, experiences: [] } }).text;
         const loaded = load([{ path: "m.schema.json", text }]);
         const { ir, errors } = buildIr(loaded.mboxes[0]!, loaded.documents, undefined);
         expect(errors).toEqual([]);
@@ -173,7 +173,7 @@ describe("the inference core", () => {
     folders.push(folder);
     const schemas = sets.map((samples, index) => ({
       path: `m${index}.schema.json`,
-      text: renderSchemaFile(`m${index}`, inferOfferSchema(samples), { source: "sample", samples: samples.length, experiences: [] }, undefined).text,
+      text: renderSchemaFile({ mbox: `m${index}`, inferred: inferOfferSchema(samples), offers: samples, provenance: { source: "sample", samples: samples.length, experiences: [] } }).text,
     }));
     const { files } = await generate({ schemas, config: { mboxes: Object.fromEntries(sets.map((samples, index) => [`m${index}`, samples.some((sample) => Object.hasOwn(sample, "__proto__")) ? { keys: { ["__proto__"]: { accessorName: "protoKey" } } } : {}])) } });
     for (const file of files) writeFileSync(join(folder, file.path), file.text);

@@ -74,23 +74,45 @@ describe("mboxgen sample → generate → compile → run", () => {
     }
   });
 
-  it("a re-run keeps what a person wrote and reports what changed", async () => {
+  it("a re-run keeps what a person wrote, constraints included, and reports what it had to widen", async () => {
     const path = join(workspace, "schemas/promo-strip.schema.json");
     const edited = JSON.parse(readFileSync(path, "utf8"));
     edited.description = "Written by a person.";
-    edited.properties.color.description = "Background color.";
-    edited.properties.color.default = "#ffd400";
+    edited.properties.color = { ...edited.properties.color, description: "Background color.", default: "#ffd400", pattern: "^#[0-9a-f]{6}$", format: "color" };
+    edited.properties.message = { ...edited.properties.message, minLength: 1, maxLength: 40 };
     edited.properties.legacy = { type: "string", description: "Gone from Target." };
+    writeFileSync(path, JSON.stringify(edited, null, 2));
+    const connectionFlags = [...connection(), "--qa-token", "example-qa-token", "--visitors", "10"];
+    // Every offer satisfies the edited schema: the file stays as it was, byte for byte.
+    const accepted = await cli("sample", "--mbox", "promo-strip", "--out", "schemas", ...connectionFlags);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stderr).toContain("promo-strip.schema.json unchanged (every offer matches it)\n    note /legacy: not in any offer; kept\n");
+    expect(readFileSync(path, "utf8")).toBe(JSON.stringify(edited, null, 2));
+
+    // Tighter than what Target serves: widened as little as it takes, each step named with the value.
+    edited.properties.message.maxLength = 12;
     edited.properties.visible.type = "string";
     writeFileSync(path, JSON.stringify(edited, null, 2));
-    const rerun = await cli("sample", "--mbox", "promo-strip", "--out", "schemas", ...connection(), "--qa-token", "example-qa-token", "--visitors", "10");
-    expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain("/legacy: key removed");
-    expect(rerun.stderr).toContain("/visible: type changed from string to boolean");
+    const widened = await cli("sample", "--mbox", "promo-strip", "--out", "schemas", ...connectionFlags);
+    expect(widened.code, widened.stderr).toBe(0);
+    expect(widened.stderr).toContain('/message: maxLength raised from 12 to 23 (value "CHF 20 off from CHF 100")');
+    expect(widened.stderr).toMatch(/\/visible: type widened from string to string \| boolean \(value (true|false)\)/);
     const after = JSON.parse(readFileSync(path, "utf8"));
     expect(after.description).toBe("Written by a person.");
-    expect(after.properties.color).toEqual({ description: "Background color.", default: "#ffd400", type: "string" });
-    expect(after.properties.legacy).toBeUndefined();
+    expect(after.properties.color).toEqual(edited.properties.color);
+    expect(after.properties.message).toEqual({ ...edited.properties.message, maxLength: 23 });
+    expect(after.properties.legacy).toEqual({ type: "string", description: "Gone from Target." });
+  });
+
+  it("a committed schema that is not valid JSON is never overwritten", async () => {
+    const path = join(workspace, "schemas/promo-strip.schema.json");
+    const before = readFileSync(path, "utf8");
+    writeFileSync(path, `${before}\n}`);
+    const result = await cli("sample", "--mbox", "promo-strip", "--out", "schemas", ...connection(), "--visitors", "2");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/promo-strip\.schema\.json:\d+:\d+: invalid JSON .*\[JSON_SYNTAX\]/);
+    expect(readFileSync(path, "utf8")).toBe(`${before}\n}`);
+    writeFileSync(path, before);
   });
 
   it("--check exits 1 when Target serves what the committed schema does not allow, and writes nothing", async () => {
