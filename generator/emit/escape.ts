@@ -6,9 +6,14 @@ import type { JsonValue } from "../ir.js";
 
 const LINE_TERMINATORS = /\r\n|[\r\n\u2028\u2029]/g;
 
-/** A string literal that evaluates to `text` exactly (JSON's escaping is valid JavaScript). */
+/**
+ * A string literal that evaluates to `text` exactly (JSON's escaping is valid JavaScript). A
+ * backslash is written `\u005C`, not `\\`: ts-morph's code writer, which tracks strings and
+ * comments as it prints, takes the second backslash of `"\\"` as escaping the closing quote,
+ * and would then read a later `"/*"` as the start of a comment and break the output.
+ */
 export function stringLiteral(text: string): string {
-  return JSON.stringify(text);
+  return JSON.stringify(text).replace(/\\(.)/g, (escape: string, escaped: string) => (escaped === "\\" ? "\\u005C" : escape));
 }
 
 /**
@@ -26,7 +31,7 @@ export function jsonLiteral(value: JsonValue): string {
     return `{ ${entries.join(", ")} }`;
   }
   if (typeof value === "number" && !Number.isFinite(value)) return "null";
-  return JSON.stringify(value);
+  return typeof value === "string" ? stringLiteral(value) : JSON.stringify(value);
 }
 
 /**
