@@ -53,6 +53,8 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
   const renamed = ir.attributes.filter((attribute) => attribute.accessorName !== attribute.key);
   const defaulted = ir.attributes.filter((attribute) => attribute.fallback).map((attribute) => attribute.key);
   const mboxLiteral = stringLiteral(ir.mbox);
+  // For docs, the name as a reader would quote it (commentText keeps it inside the comment).
+  const mboxQuoted = JSON.stringify(ir.mbox);
 
   // Emits: maxItems(): Exclude<DemoEngineeringFlags["max-items"], undefined> | undefined;
   const renamedMethods: MethodSignatureStructure[] = renamed.map((attribute) => ({
@@ -86,7 +88,7 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
       {
         kind: StructureKind.JSDoc,
         description: commentText(
-          `Typed accessors of mbox ${mboxLiteral}: one method per key of {@link ${ir.typeName}}, with the key's docs. ` +
+          `Typed accessors of mbox ${mboxQuoted}: one method per key of {@link ${ir.typeName}}, with the key's docs. ` +
             "Each returns Target's value when it matches the schema, else the default (or undefined).",
         ),
       },
@@ -102,7 +104,7 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
       {
         kind: StructureKind.JSDoc,
         description: commentText(
-          `${ir.description ? `${ir.description}\n\n` : ""}Mbox ${mboxLiteral}: \`fetch(client, options)\` asks Target for it, \`from(provider)\` reads a provider you have.`,
+          `${ir.description ? `${ir.description}\n\n` : ""}Mbox ${mboxQuoted}: \`fetch(client, options)\` asks Target for it, \`from(provider)\` reads a provider you have.`,
         ),
       },
     ],
