@@ -1,0 +1,209 @@
+/**
+ * What users install is what npm packs (issue #7). Both packages are packed and installed into a
+ * fresh app, `@mboxgen/runtime` as a dependency and `mboxgen` as a devDependency. The README's
+ * commands run there as written (the emulator on a free port instead of 8080), the app and the
+ * README's TypeScript blocks type-check and bundle, the dev dependencies are removed, and the app
+ * runs against a loopback Delivery API with nothing but `@mboxgen/runtime` installed.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDeliveryServer, type DeliveryTestServer } from "../support/delivery-server.js";
+import { repositoryRoot } from "../support/fixtures.js";
+import { readmeBlocks, readmeTypeScriptBlocks, shellCommands } from "../support/readme.js";
+
+const exec = promisify(execFile);
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+let work: string;
+let app: string;
+const tarballs: Record<"runtime" | "mboxgen", string> = { runtime: "", mboxgen: "" };
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function packedFiles(tarball: string): Promise<string[]> {
+  const { stdout } = await exec("tar", ["-tzf", tarball]);
+  return stdout.trim().split("\n").map((path) => path.replace(/^package\//, "")).sort();
+}
+
+/** Runs a README command in the app, as a shell would (`npx`, `cp`). */
+async function runCommand(words: string[]): Promise<{ stdout: string; stderr: string }> {
+  const [command, ...args] = words as [string, ...string[]];
+  return exec(command === "npx" && process.platform === "win32" ? "npx.cmd" : command, args, { cwd: app, env: { ...process.env, CI: "true" } });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "mboxgen-packed-"));
+  app = join(work, "app");
+  mkdirSync(app);
+  // The builds are fresh (npm test builds first); `prepack` would build again.
+  for (const [name, args] of [["mboxgen", []], ["runtime", ["--workspace", "@mboxgen/runtime"]]] as const) {
+    const { stdout } = await exec(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", work, ...args], { cwd: repositoryRoot });
+    tarballs[name] = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
+  }
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "fresh-app", private: true, type: "module" }, null, 2));
+  const install = ["install", "--prefer-offline", "--no-audit", "--no-fund"];
+  await exec(npm, [...install, tarballs.runtime], { cwd: app });
+  await exec(npm, [...install, "--save-dev", tarballs.mboxgen], { cwd: app });
+}, 120_000);
+
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packages as npm packs them", () => {
+  it("ship what their READMEs, error messages and exports refer to, and no source map", async () => {
+    const runtimeFiles = await packedFiles(tarballs.runtime);
+    const mboxgenFiles = await packedFiles(tarballs.mboxgen);
+    expect(runtimeFiles).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "dist/cjs/index.js", "dist/cjs/index.d.ts", "dist/cjs/package.json"]));
+    expect(runtimeFiles.filter((path) => !path.startsWith("dist/") && !["LICENSE", "README.md", "package.json"].includes(path))).toEqual([]);
+    expect(mboxgenFiles).toEqual(
+      expect.arrayContaining(["dist/generator/cli.js", "templates/file-header.txt", "generator/config.schema.json", "generator/emulator/activities.schema.json", "fixtures/example/activities.json", "fixtures/example/schemas/demo-engineering-flags.schema.json"]),
+    );
+    for (const files of [runtimeFiles, mboxgenFiles]) {
+      expect(files.filter((path) => path.endsWith(".map"))).toEqual([]);
+      expect(files.filter((path) => path.endsWith(".ts") && !path.endsWith(".d.ts"))).toEqual([]);
+    }
+    // Every relative link of each README is a file of its tarball.
+    for (const [readme, files] of [[join(repositoryRoot, "README.md"), mboxgenFiles], [join(repositoryRoot, "runtime/README.md"), runtimeFiles]] as const) {
+      const links = [...readFileSync(readme, "utf8").matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((match) => match[1]!).filter((link) => !/^[a-z]+:/.test(link));
+      for (const link of links) expect(files, `${relative(repositoryRoot, readme)} links ${link}`).toContain(link);
+    }
+  });
+
+  it("declare repository, homepage, bugs, license and a prepack build; the runtime has no dependencies", () => {
+    for (const folder of ["node_modules/mboxgen", "node_modules/@mboxgen/runtime"]) {
+      const manifest = JSON.parse(readFileSync(join(app, folder, "package.json"), "utf8"));
+      for (const field of ["repository", "homepage", "bugs", "license", "exports", "engines"]) expect(manifest[field], `${folder}: ${field}`).toBeDefined();
+      expect(manifest.scripts.prepack).toMatch(/build/);
+      expect(manifest.sideEffects).toBe(false);
+    }
+    const runtime = JSON.parse(readFileSync(join(app, "node_modules/@mboxgen/runtime/package.json"), "utf8"));
+    expect(runtime.dependencies).toBeUndefined();
+    const mboxgen = JSON.parse(readFileSync(join(app, "node_modules/mboxgen/package.json"), "utf8"));
+    expect(mboxgen.dependencies["@mboxgen/runtime"]).toBe(runtime.version);
+    // One copy of the runtime: mboxgen's dependency is the app's own.
+    expect(existsSync(join(app, "node_modules/mboxgen/node_modules/@mboxgen/runtime"))).toBe(false);
+  });
+});
+
+describe("a fresh app that follows the README", () => {
+  let port: number;
+
+  it("runs the README's commands as written: generate, emulate, sample, generate, check", async () => {
+    port = await freePort();
+    const withPort = (words: string[]) => words.map((word) => word.replace(/\b8080\b/, String(port)));
+    const block = (marker: string) => shellCommands(readmeBlocks().find((each) => each.marker === marker)!.code).map(withPort);
+    for (const command of block("generate")) await runCommand(command);
+    expect(readdirSync(join(app, "src/target")).sort()).toEqual(["demo-engineering-flags.ts", "hero-banner.ts", "index.ts", "promo-strip.ts"]);
+    const schemasBefore = Object.fromEntries(readdirSync(join(app, "schemas")).map((name) => [name, readFileSync(join(app, "schemas", name), "utf8")]));
+
+    const [emulate] = block("emulator");
+    const emulator = spawn(emulate![0]!, emulate!.slice(1), { cwd: app, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(emulator);
+    let emulatorOutput = "";
+    await new Promise<void>((resolve, reject) => {
+      emulator.stderr!.on("data", (chunk: Buffer) => {
+        emulatorOutput += chunk.toString();
+        if (emulatorOutput.includes("Ctrl-C to stop")) resolve();
+      });
+      emulator.once("exit", (code) => reject(new Error(`the emulator exited with ${code}: ${emulatorOutput}`)));
+    });
+    expect(emulatorOutput).toContain(`on http://127.0.0.1:${port} serving mboxgen's example fixtures/example/activities.json`);
+
+    const outputs: string[] = [];
+    for (const command of block("sample-and-generate")) outputs.push((await runCommand(command)).stderr);
+    emulator.kill("SIGINT");
+    const output = outputs.join("");
+    expect(output).toContain("coverage complete");
+    // As the README says: two schemas stay byte for byte, one loses a `required` it cannot keep, and nothing else.
+    expect(output).toContain("✔ updated schemas/demo-engineering-flags.schema.json\n    /cdnHostname: now optional (missing from some offers)\n✔ schemas/hero-banner.schema.json unchanged");
+    expect(output).toContain("✔ every offer matches the schemas in schemas");
+    for (const [name, text] of Object.entries(schemasBefore)) {
+      const after = readFileSync(join(app, "schemas", name), "utf8");
+      if (name !== "demo-engineering-flags.schema.json") expect(after, name).toBe(text);
+      else {
+        const { "x-mboxgen": provenance, ...schema } = JSON.parse(after);
+        expect(provenance).toMatchObject({ source: "sample", coverage: "complete" });
+        expect(schema).toEqual({ ...JSON.parse(text), required: ["searchProviderId"] });
+      }
+    }
+  }, 60_000);
+
+  it("type-checks the README's TypeScript blocks and an app against the generated modules", async () => {
+    const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md"))];
+    for (const [index, block] of blocks.entries()) writeFileSync(join(app, "src", `readme-${index + 1}.ts`), block.code);
+    writeFileSync(
+      join(app, "src/main.ts"),
+      [
+        'import { createTargetClient } from "@mboxgen/runtime";',
+        'import { demoEngineeringFlags, getAttributes, heroBanner, promoStrip } from "./target/index.js";',
+        "",
+        "const serverDomain = process.argv[2];",
+        'if (!serverDomain) throw new Error("usage: main.js <host:port>");',
+        'const client = createTargetClient({ client: "app", organizationId: "APP@AdobeOrg", serverDomain, secure: false, timeout: 2000 });',
+        "const all = await getAttributes(client, [demoEngineeringFlags, heroBanner, promoStrip]);",
+        "const pageSize: number = all.demoEngineeringFlags.maxItems();",
+        "console.log(JSON.stringify({ pageSize, headline: all.heroBanner.headline(), promo: all.promoStrip.asObject(), error: all.demoEngineeringFlags.error === undefined }));",
+        "",
+      ].join("\n"),
+    );
+    const compilerOptions = { target: "ES2022", lib: ["ES2022"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true, skipLibCheck: false, skipDefaultLibCheck: true, types: [], outDir: "build", rootDir: "src" };
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"] }, null, 2));
+    writeFileSync(join(app, "src/host.d.ts"), "declare const console: { log(...data: unknown[]): void; warn(...data: unknown[]): void };\ndeclare const process: { argv: string[] };\n");
+    await exec(process.execPath, [join(repositoryRoot, "node_modules/typescript/bin/tsc"), "-p", app, "--pretty", "false"], { cwd: app }).catch((error: { stdout: string }) => {
+      throw new Error(error.stdout);
+    });
+    expect(existsSync(join(app, "build/main.js"))).toBe(true);
+    await build({ entryPoints: [join(app, "src/main.ts")], bundle: true, platform: "node", format: "esm", outfile: join(app, "bundle/main.mjs"), logLevel: "silent", absWorkingDir: app });
+  }, 60_000);
+
+  describe("in production, with dev dependencies removed", () => {
+    let server: DeliveryTestServer;
+    beforeAll(async () => {
+      await exec(npm, ["prune", "--omit=dev", "--no-audit", "--no-fund"], { cwd: app });
+      server = await startDeliveryServer({
+        "demo-engineering-flags": [{ content: { searchProviderId: 7, "max-items": 48, cdnHostname: "cdn.example.com" } }],
+        "hero-banner": [{ content: { headline: "Summer sale" } }],
+        "promo-strip": [{ content: { visible: true, message: "10% off" } }],
+      });
+    }, 60_000);
+    afterAll(() => server.close());
+
+    it("installs one package, under 300 kB", () => {
+      const packages: string[] = [];
+      const visit = (folder: string) => {
+        for (const name of readdirSync(folder)) {
+          if (name.startsWith(".")) continue;
+          const path = join(folder, name);
+          if (existsSync(join(path, "package.json"))) packages.push(relative(join(app, "node_modules"), path));
+          else if (name.startsWith("@") && statSync(path).isDirectory()) visit(path);
+        }
+      };
+      visit(join(app, "node_modules"));
+      expect(packages).toEqual(["@mboxgen/runtime"]);
+      const size = (path: string): number => (statSync(path).isDirectory() ? readdirSync(path).reduce((sum, name) => sum + size(join(path, name)), 0) : statSync(path).size);
+      expect(size(join(app, "node_modules/@mboxgen/runtime"))).toBeLessThan(300_000);
+    });
+
+    it("runs the compiled app and its bundle against a loopback Delivery API", async () => {
+      for (const entry of ["build/main.js", "bundle/main.mjs"]) {
+        const { stdout } = await exec(process.execPath, [join(app, entry), server.serverDomain], { cwd: app });
+        expect(JSON.parse(stdout), entry).toEqual({ pageSize: 48, headline: "Summer sale", promo: { visible: true, message: "10% off", dismissible: true, color: "#ffd400" }, error: true });
+      }
+      expect(server.requests.length).toBe(2);
+    });
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Types that hold in every usual setting (issue #7): the generated example and every TypeScript
+ * block of both READMEs type-check under TypeScript 5.5, 5.9 and 7, in an ES-module app
+ * (`NodeNext`), a bundled app (`Bundler`) and CommonJS apps, with `strict`,
+ * `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess` and `verbatimModuleSyntax`, declaration
+ * files included (`skipLibCheck: false`). The one combination that cannot work, CommonJS with
+ * `verbatimModuleSyntax`, fails with exactly the message the README quotes.
+ */
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateFixture, repositoryRoot } from "../support/fixtures.js";
+import { readmeBlocks, readmeTypeScriptBlocks } from "../support/readme.js";
+
+const run = promisify(execFile);
+
+/** The compilers, by the package that provides them. */
+const COMPILERS = { "5.5": "typescript-5.5", "5.9": "typescript-5.9", "7": "typescript" } as const;
+type CompilerVersion = keyof typeof COMPILERS;
+
+interface Consumer {
+  /** What the README calls it. */
+  name: string;
+  packageType: "module" | "commonjs";
+  compilerOptions: Record<string, unknown>;
+}
+
+const STRICTEST = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true };
+
+/** The consumers of the matrix; each also runs with verbatimModuleSyntax. */
+const CONSUMERS: Consumer[] = [
+  { name: "ES modules (NodeNext)", packageType: "module", compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } },
+  { name: "bundler (Bundler)", packageType: "module", compilerOptions: { module: "ESNext", moduleResolution: "Bundler" } },
+  { name: "CommonJS (NodeNext)", packageType: "commonjs", compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } },
+  { name: "CommonJS (module commonjs)", packageType: "commonjs", compilerOptions: { module: "CommonJS" } },
+];
+
+let root: string;
+
+beforeAll(async () => {
+  // Inside the repository, so that "@mboxgen/runtime" resolves to this repository's built package.
+  root = mkdtempSync(join(repositoryRoot, "test/consumers/.work-"));
+  const { files } = await generateFixture("example");
+  const source = join(root, "source");
+  mkdirSync(join(source, "target"), { recursive: true });
+  for (const file of files) writeFileSync(join(source, "target", file.path), file.text);
+  const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md"))];
+  for (const [index, block] of blocks.entries()) writeFileSync(join(source, `readme-${index + 1}.ts`), block.code);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function typeCheck(version: CompilerVersion, consumer: Consumer, verbatimModuleSyntax: boolean): Promise<string> {
+  const folder = join(root, `${version}-${consumer.name.replace(/\W+/g, "-")}-${verbatimModuleSyntax ? "verbatim" : "plain"}`);
+  cpSync(join(root, "source"), folder, { recursive: true });
+  writeFileSync(join(folder, "package.json"), JSON.stringify({ type: consumer.packageType }));
+  // skipLibCheck off checks @mboxgen/runtime's declarations; TypeScript's own lib files are skipped,
+  // and `console`, all the README needs of a host, is declared here instead of all of @types/node.
+  const compilerOptions = { target: "ES2022", lib: ["ES2022"], types: [], noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, ...STRICTEST, ...consumer.compilerOptions, verbatimModuleSyntax };
+  writeFileSync(join(folder, "host.d.ts"), "declare const console: { log(...data: unknown[]): void; warn(...data: unknown[]): void };\n");
+  writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts", "target/*.ts"] }));
+  try {
+    await run(process.execPath, [join(repositoryRoot, "node_modules", COMPILERS[version], "bin/tsc"), "-p", folder, "--pretty", "false"], { cwd: folder });
+    return "";
+  } catch (error) {
+    return (error as { stdout: string }).stdout;
+  }
+}
+
+describe("the README's TypeScript blocks", () => {
+  it("are there to check", () => {
+    expect(readmeTypeScriptBlocks().length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe.concurrent.each(Object.keys(COMPILERS) as CompilerVersion[])("TypeScript %s", (version) => {
+  for (const consumer of CONSUMERS) {
+    const commonJs = consumer.packageType === "commonjs";
+    it(`${consumer.name}: the generated example and the README type-check${commonJs ? "" : ", with verbatimModuleSyntax"}`, async () => {
+      expect(await typeCheck(version, consumer, !commonJs)).toBe("");
+    });
+    if (commonJs) {
+      it(`${consumer.name} with verbatimModuleSyntax fails with the message the README quotes`, async () => {
+        const output = await typeCheck(version, consumer, true);
+        const quoted = readmeBlocks().find((block) => block.marker === "commonjs-verbatim-message")!.code.trim();
+        const errors = output.trim().split("\n").map((line) => line.replace(/^.*?: error /, "error "));
+        expect(errors.length).toBeGreaterThan(0);
+        for (const error of new Set(errors)) expect(quoted.split("\n")).toContain(error);
+      });
+    }
+  }
+});
+
+describe("the matrix itself", () => {
+  it("fails on a README block that does not compile", async () => {
+    const folder = join(root, "negative");
+    cpSync(join(root, "source"), folder, { recursive: true });
+    writeFileSync(join(folder, "broken.ts"), 'import { demoEngineeringFlags } from "./target/index.js";\nexport const wrong: string = demoEngineeringFlags.mbox.length;\n');
+    writeFileSync(join(folder, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "NodeNext", strict: true, noEmit: true, types: [] }, include: ["broken.ts"] }));
+    await expect(run(process.execPath, [join(repositoryRoot, "node_modules/typescript/bin/tsc"), "-p", folder, "--pretty", "false"])).rejects.toMatchObject({ stdout: expect.stringContaining("TS2322") });
+  });
+});
