@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark in one process run and writes BENCHMARKS.md with the
- * date and the machine. Pass section names (`runtime`, `generator`, `schemas`) to run only those; the file
+ * date and the machine. Pass section names (`runtime`, `generator`, `schemas`, `adoption`) to run only those; the file
  * then keeps the other sections from its previous version.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,6 +11,7 @@ const sections: Record<string, () => Promise<string>> = {
   runtime: async () => (await import("./runtime.js")).benchmarkRuntime(),
   generator: async () => (await import("./generator.js")).benchmarkGenerator(),
   schemas: async () => (await import("./schemas.js")).benchmarkSchemas(),
+  adoption: async () => (await import("./adoption.js")).benchmarkAdoption(),
 };
 
 const outputPath = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));

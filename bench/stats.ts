@@ -20,8 +20,9 @@ export function formatRatio(ratio: number): string {
   return `${ratio.toFixed(2)}x`;
 }
 
-/** Bytes as kB with one decimal (1 kB = 1000 B, as bundle size tools report) and exact bytes. */
+/** Bytes as kB or MB with one decimal (1 kB = 1000 B, as bundle size tools report) and exact bytes. */
 export function formatBytes(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB (${bytes.toLocaleString("en")} B)`;
   return bytes >= 1000 ? `${(bytes / 1000).toFixed(1)} kB (${bytes.toLocaleString("en")} B)` : `${bytes} B`;
 }
 

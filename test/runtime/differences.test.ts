@@ -123,9 +123,13 @@ describe("headers identify mboxgen", () => {
     server.requests.length = 0;
     await ourClient().getAttributes(["flags"]);
     const [request] = server.requests;
-    const { version } = (await import("../../package.json", { with: { type: "json" } })).default;
+    const { version } = (await import("../../runtime/package.json", { with: { type: "json" } })).default;
     expect(request?.headers["x-exc-sdk"]).toBe("mboxgen");
     expect(request?.headers["x-exc-sdk-version"]).toBe(version);
+    // Released in lockstep: the generator's version (in every module's input hash) is the same.
+    const { GENERATOR_VERSION } = await import("../../generator/version.js");
+    expect(GENERATOR_VERSION).toBe((await import("../../package.json", { with: { type: "json" } })).default.version);
+    expect(GENERATOR_VERSION).toBe(version);
     expect(request?.headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/);
     expect(request?.headers["x-request-id"]).not.toBe(request?.body.requestId);
   });
