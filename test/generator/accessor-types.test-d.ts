@@ -62,6 +62,14 @@ describe("generated accessor types", () => {
     await demoEngineeringFlags.fetch(client, { strict: "yes" });
   });
 
+  it("options accept an explicit undefined (exactOptionalPropertyTypes is on here)", async () => {
+    const client = createTargetClient({ client: "c", organizationId: "o", timeout: undefined as number | undefined, logger: undefined });
+    const targetCookie = undefined as string | undefined;
+    const request = { context: { channel: "web" as const, address: { url: undefined as string | undefined } } };
+    await demoEngineeringFlags.fetch(client, { request, targetCookie, sessionId: undefined, onFallback: undefined, strict: undefined });
+    await client.getAttributes(["m"], { targetCookie, visitorCookie: undefined, customerIds: { crm: { id: "1", authState: undefined } } });
+  });
+
   it("hostile keys get their configured names", () => {
     const accessors = hostile.from(provider);
     expectTypeOf(accessors.protoKey()).toEqualTypeOf<string>();
