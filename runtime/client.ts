@@ -54,8 +54,8 @@ export interface TargetClient {
   getOffers(options: GetOffersOptions): Promise<TargetResponseEnvelope>;
   /** Sends display or click notifications, e.g. for prefetched mboxes (§4). */
   sendNotifications(options: SendNotificationsOptions): Promise<TargetResponseEnvelope>;
-  /** The edge cluster this client now routes to, if any (sticky, §7.5). */
-  readonly targetLocationHint: string | undefined;
+  /** The edge cluster this client now routes to, if any: sticky, updated from responses (§7.5). */
+  targetLocationHint: string | undefined;
 }
 
 const DEFAULT_TIMEOUT = 3000;
@@ -63,8 +63,8 @@ const DEFAULT_RETRIES = 2;
 const DEFAULT_RETRY_DELAY = 100;
 const AUTHENTICATED_STATES = ["unknown", "authenticated", "logged_out"] as const;
 
-// Adobe's visitor `setCustomerIDs` conversion (§5.4): `{code: "id"}` or `{code: {id, authState}}`.
-function convertCustomerIds(customerIds: Record<string, CustomerIdInput> | undefined): CustomerId[] | undefined {
+/** Adobe's visitor `setCustomerIDs` conversion (§5.4): `{code: "id"}` or `{code: {id, authState}}`. */
+export function convertCustomerIds(customerIds: Record<string, CustomerIdInput> | undefined): CustomerId[] | undefined {
   if (!customerIds) return undefined;
   const converted: CustomerId[] = [];
   for (const [integrationCode, value] of Object.entries(customerIds)) {
@@ -177,19 +177,22 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
     get targetLocationHint() {
       return stickyLocationHint;
     },
+    set targetLocationHint(hint) {
+      stickyLocationHint = hint;
+    },
   };
 }
 
 function assertServerSide(decisioningMethod: string | undefined): void {
   if (decisioningMethod !== undefined && decisioningMethod !== "server-side") {
     throw new TargetUnsupportedError(
-      `decisioningMethod "${decisioningMethod}" is not supported yet by @mboxgen/runtime; use "server-side"`,
+      `decisioningMethod "${decisioningMethod}" needs the rules artifact: import createTargetClient from "@mboxgen/runtime/on-device"`,
     );
   }
 }
 
-// Adobe's processResponse (§6.4-§6.5): cookies, A4T payloads, traces, response tokens, meta.
-function createEnvelope(
+/** Adobe's processResponse (§6.4-§6.5): cookies, A4T payloads, traces, response tokens, meta. */
+export function createEnvelope(
   organizationId: string,
   request: DeliveryRequest,
   response: DeliveryResponse,

@@ -10,7 +10,7 @@
 const TARGET_ERROR_BRAND = Symbol.for("mboxgen.TargetError");
 
 /** What kind of failure a `TargetError` stands for. */
-export type TargetErrorKind = "http" | "timeout" | "network" | "response" | "validation" | "unsupported";
+export type TargetErrorKind = "http" | "timeout" | "network" | "response" | "validation" | "unsupported" | "not-ready" | "artifact";
 
 /**
  * Base class of every error the runtime throws or rejects with.
@@ -104,6 +104,29 @@ export class TargetValidationError extends TargetError {
 export class TargetUnsupportedError extends TargetError {
   constructor(message: string) {
     super("unsupported", message);
+  }
+}
+
+/**
+ * On-device decisioning was asked for before a usable artifact arrived (Adobe's message:
+ * "Unable to fulfill request; decisioning engine not ready."). Hybrid calls go to the Delivery
+ * API instead. Exported by `@mboxgen/runtime/on-device`.
+ */
+export class TargetNotReadyError extends TargetError {
+  constructor(message: string, cause?: unknown) {
+    super("not-ready", message, undefined, undefined, cause);
+    this.name = "TargetNotReadyError";
+  }
+}
+
+/**
+ * The rules artifact could not be used: download failed, not JSON, not an artifact, an
+ * unsupported major version, a `.bin` file with a bad header. `url` is where it came from.
+ * Exported by `@mboxgen/runtime/on-device`.
+ */
+export class TargetArtifactError extends TargetError {
+  constructor(url: string | undefined, reason: string, cause?: unknown) {
+    super("artifact", `${url ? `the artifact ${url}` : "the artifact"} ${reason}`, undefined, url, cause);
   }
 }
 

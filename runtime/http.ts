@@ -11,6 +11,8 @@ export interface FetchResponse {
   statusText: string;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** Read for `.bin` rules artifacts by the on-device client. */
+  arrayBuffer?(): Promise<ArrayBuffer>;
   body?: { cancel(): Promise<void> } | null;
 }
 
@@ -18,7 +20,8 @@ export interface FetchResponse {
 export interface FetchInit {
   method: string;
   headers: Record<string, string>;
-  body: string;
+  /** The JSON body of a POST; none for the on-device client's GETs (artifact, geo). */
+  body?: string;
   signal: any;
 }
 
@@ -41,6 +44,7 @@ export interface PostJsonOptions {
 
 const METHOD = "POST";
 
+/** Whether a status is worth another attempt: 429 and 5xx. */
 function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
@@ -73,14 +77,22 @@ async function readErrorBody(response: FetchResponse): Promise<unknown> {
 }
 
 /**
- * POSTs a JSON body and resolves with the parsed JSON response (`undefined` for an empty 2xx such as 204).
+ * Sends a request and hands a 2xx (or 304) response to `read` while the timeout still runs.
  *
  * Deliberately unlike Adobe's SDK (TARGET-PROTOCOL.md §8, README "Differences"): only network
  * errors, 429 and 5xx are retried, at most `retries` times with jittered exponential backoff that
- * honours `Retry-After`; the single `timeout` covers every attempt and aborts the one in flight,
- * so nothing keeps running after the promise settles. Rejects only with `TargetError` subclasses.
+ * honours `Retry-After`; the single `timeout` covers every attempt and the body, and aborts the one
+ * in flight, so nothing keeps running after the promise settles. Rejects only with `TargetError`
+ * subclasses (and what `read` throws).
  */
-export async function postJson(url: string, headers: Record<string, string>, body: string, options: PostJsonOptions): Promise<unknown> {
+export async function fetchWithRetries<Result>(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  options: PostJsonOptions,
+  read: (response: FetchResponse, timedOut: () => boolean) => Promise<Result>,
+): Promise<Result> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -88,7 +100,8 @@ export async function postJson(url: string, headers: Record<string, string>, bod
     controller.abort();
   }, options.timeout);
   const deadline = Date.now() + options.timeout;
-  const timeoutError = (): TargetTimeoutError => new TargetTimeoutError(METHOD, url, options.timeout);
+  const timeoutError = (): TargetTimeoutError => new TargetTimeoutError(method, url, options.timeout);
+  const init: FetchInit = body === undefined ? { method, headers, signal: controller.signal } : { method, headers, body, signal: controller.signal };
 
   try {
     for (let attempt = 0; ; attempt += 1) {
@@ -96,29 +109,15 @@ export async function postJson(url: string, headers: Record<string, string>, bod
       const backoff = Math.random() * options.retryDelay * 2 ** attempt;
       let response: FetchResponse;
       try {
-        response = await options.fetch(url, { method: METHOD, headers, body, signal: controller.signal });
+        response = await options.fetch(url, init);
       } catch (error) {
         if (timedOut) throw timeoutError();
-        if (!canRetry || Date.now() + backoff >= deadline) throw new TargetNetworkError(METHOD, url, error);
+        if (!canRetry || Date.now() + backoff >= deadline) throw new TargetNetworkError(method, url, error);
         await sleep(backoff);
         continue;
       }
 
-      if (response.status >= 200 && response.status < 300) {
-        let text: string;
-        try {
-          text = await response.text();
-        } catch (error) {
-          if (timedOut) throw timeoutError();
-          throw new TargetResponseError(METHOD, url, "the body could not be read", error);
-        }
-        if (text.trim() === "") return undefined;
-        try {
-          return JSON.parse(text) as unknown;
-        } catch (error) {
-          throw new TargetResponseError(METHOD, url, `the body is not JSON (${text.slice(0, 80)})`, error);
-        }
-      }
+      if ((response.status >= 200 && response.status < 300) || response.status === 304) return await read(response, () => timedOut);
 
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
       const delay = retryAfter ?? backoff;
@@ -129,9 +128,28 @@ export async function postJson(url: string, headers: Record<string, string>, bod
       }
       const errorBody = await readErrorBody(response);
       if (timedOut) throw timeoutError();
-      throw new TargetHttpError(METHOD, url, response.status, response.statusText, errorBody);
+      throw new TargetHttpError(method, url, response.status, response.statusText, errorBody);
     }
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** POSTs a JSON body and resolves with the parsed JSON response (`undefined` for an empty 2xx such as 204). */
+export function postJson(url: string, headers: Record<string, string>, body: string, options: PostJsonOptions): Promise<unknown> {
+  return fetchWithRetries(METHOD, url, headers, body, options, async (response, timedOut) => {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (timedOut()) throw new TargetTimeoutError(METHOD, url, options.timeout);
+      throw new TargetResponseError(METHOD, url, "the body could not be read", error);
+    }
+    if (text.trim() === "") return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new TargetResponseError(METHOD, url, `the body is not JSON (${text.slice(0, 80)})`, error);
+    }
+  });
 }

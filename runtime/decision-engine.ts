@@ -1,0 +1,495 @@
+/**
+ * On-device decisioning (TARGET-PROTOCOL.md §10.2), Adobe's engine semantics exactly: property
+ * token filtering, first match for a regular mbox and one match per rule key for the global mbox
+ * and views, allocation, post-processing (event tokens removed from execute and kept for
+ * prefetch, click metrics, response tokens with `activity.decisioningMethod`, campaign macros),
+ * display notifications, 206 and `remoteMboxes` for what cannot be decided here, and the trace.
+ *
+ * `compileArtifact` turns an artifact into closures once; `decide` is then a hash and a few
+ * comparisons per rule. A malformed rule or an unknown operator never throws at call time: the
+ * rule does not match, and `onRuleProblem` hears about it once per rule.
+ */
+import { allocationVisitorId, computeAllocation } from "./allocation.js";
+import type { ArtifactMetric, ArtifactRule, DecisioningArtifact } from "./artifact-types.js";
+import {
+  createDecisioningContext,
+  createGeoContext,
+  createMboxContext,
+  createPageContext,
+  type ContextNeeds,
+  type DecisioningContext,
+  type ParseDomain,
+} from "./decisioning-context.js";
+import type { DeliveryRequest, MboxRequest, Notification, Option, RequestDetails, ViewRequest } from "./delivery-types.js";
+import { createUuid32 } from "./ids.js";
+import { compileLogic, type CompiledLogic } from "./json-logic.js";
+
+const DEFAULT_GLOBAL_MBOX = "target-global-mbox";
+const META_TOKENS = ["activity.id", "activity.name", "activity.type", "experience.id", "experience.name", "location.id", "location.name", "location.type", "offer.id", "offer.name", "option.id", "option.name"];
+const GEO_TOKENS: Array<[token: string, field: "city" | "country" | "region" | "latitude" | "longitude"]> = [
+  ["geo.city", "city"],
+  ["geo.country", "country"],
+  ["geo.state", "region"],
+  ["geo.latitude", "latitude"],
+  ["geo.longitude", "longitude"],
+];
+const TIME_VARIABLES = new Set(["current_timestamp", "current_time", "current_day"]);
+const EVERYTHING: ContextNeeds = { time: true, user: true, page: true, referring: true, geo: true, mbox: true };
+
+type Mode = "execute" | "prefetch";
+type RequestType = "mbox" | "view";
+
+/** A rule, compiled. */
+interface CompiledRule {
+  rule: ArtifactRule;
+  ruleKey: unknown;
+  activityId: unknown;
+  condition: CompiledLogic;
+  propertyTokens: readonly unknown[];
+  /** The response tokens from the rule's meta that the artifact lists. */
+  metaTokens: Record<string, unknown>;
+  /** Why the rule can never match (no meta, say), when it cannot. */
+  problem: string | undefined;
+}
+
+/** An artifact turned into closures, ready for `decide`. */
+export interface CompiledArtifact {
+  readonly artifact: DecisioningArtifact;
+  readonly globalMbox: string;
+  readonly geoTargetingEnabled: boolean;
+  /** The context parts the rules read. */
+  readonly needs: ContextNeeds;
+  readonly mboxRules: ReadonlyMap<string, CompiledRule[]>;
+  readonly viewRules: ReadonlyMap<string, CompiledRule[]>;
+  readonly allViewRules: readonly CompiledRule[];
+  readonly geoTokens: ReadonlyArray<[string, "city" | "country" | "region" | "latitude" | "longitude"]>;
+}
+
+/** Which mboxes and views a request needs the Delivery API for. */
+export interface RemoteDependency {
+  remoteNeeded: boolean;
+  remoteMboxes: string[];
+  remoteViews: string[];
+}
+
+/** What `decide` needs besides the request. */
+export interface DecideOptions {
+  /** The Target client code (`client` option): part of every allocation hash. */
+  client: string;
+  sessionId: string;
+  parseDomain: ParseDomain;
+  /** The artifact part of a trace (Adobe's ArtifactTracer), built only when a trace is requested. */
+  artifactTrace: () => Record<string, unknown>;
+  /** Told once per rule that cannot be evaluated: an unknown operator, a malformed rule. */
+  onRuleProblem: (rule: ArtifactRule, problem: string) => void;
+}
+
+/** A decision: the Delivery API response Adobe's engine would give, and its display notifications. */
+export interface Decision {
+  response: Record<string, unknown>;
+  notifications: Notification[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// The roots of every `var` path a condition reads; `undefined` when a path is computed.
+function collectVariables(logic: unknown, roots: Set<string>): boolean {
+  if (Array.isArray(logic)) return logic.every((item) => collectVariables(item, roots));
+  if (!isObject(logic) || Object.keys(logic).length !== 1) return true;
+  const [operator] = Object.keys(logic) as [string];
+  const values = logic[operator];
+  if (operator === "var") {
+    const path = Array.isArray(values) ? values[0] : values;
+    if (typeof path === "number") return true;
+    if (typeof path !== "string" || path === "") return false;
+    roots.add(path.split(".")[0]!);
+    return Array.isArray(values) ? values.slice(1).every((item) => collectVariables(item, roots)) : true;
+  }
+  // Scoped operators read their items, not the context, in their second argument.
+  if (["filter", "map", "reduce", "all", "none", "some"].includes(operator) && Array.isArray(values)) return collectVariables(values[0], roots);
+  return collectVariables(values, roots);
+}
+
+function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, roots: Set<string>, dynamic: { value: boolean }): CompiledRule {
+  const meta = isObject(rule?.meta) ? rule.meta : undefined;
+  const metaTokens: Record<string, unknown> = {};
+  for (const token of META_TOKENS) if (artifactTokens.has(token) && meta?.[token] !== undefined) metaTokens[token] = meta[token];
+  let condition: CompiledLogic = () => false;
+  let problem: string | undefined = meta ? undefined : "the rule has no meta";
+  if (!problem) {
+    try {
+      condition = compileLogic(rule.condition);
+      if (!collectVariables(rule.condition, roots)) dynamic.value = true;
+    } catch (error) {
+      problem = `its condition cannot be compiled (${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+  return {
+    rule,
+    ruleKey: rule?.ruleKey,
+    activityId: meta?.["activity.id"],
+    condition,
+    propertyTokens: Array.isArray(rule?.propertyTokens) ? rule.propertyTokens : [],
+    metaTokens,
+    problem,
+  };
+}
+
+/** Compiles an artifact once: conditions into closures, rules indexed by mbox and view. */
+export function compileArtifact(artifact: DecisioningArtifact): CompiledArtifact {
+  const tokens = new Set(Array.isArray(artifact.responseTokens) ? artifact.responseTokens : []);
+  const roots = new Set<string>();
+  const dynamic = { value: false };
+  const compileAll = (rules: unknown) => (Array.isArray(rules) ? rules.map((rule) => compileRule(rule as ArtifactRule, tokens, roots, dynamic)) : []);
+  const mboxRules = new Map<string, CompiledRule[]>();
+  for (const [name, rules] of Object.entries(isObject(artifact.rules?.mboxes) ? artifact.rules.mboxes : {})) mboxRules.set(name, compileAll(rules));
+  const viewRules = new Map<string, CompiledRule[]>();
+  for (const [name, rules] of Object.entries(isObject(artifact.rules?.views) ? artifact.rules.views : {})) viewRules.set(name, compileAll(rules));
+  const needs: ContextNeeds = dynamic.value
+    ? EVERYTHING
+    : {
+        time: [...TIME_VARIABLES].some((name) => roots.has(name)),
+        user: roots.has("user"),
+        page: roots.has("page"),
+        referring: roots.has("referring"),
+        geo: roots.has("geo"),
+        mbox: roots.has("mbox"),
+      };
+  return {
+    artifact,
+    globalMbox: artifact.globalMbox || DEFAULT_GLOBAL_MBOX,
+    geoTargetingEnabled: artifact.geoTargetingEnabled === true,
+    needs,
+    mboxRules,
+    viewRules,
+    allViewRules: [...viewRules.values()].flat(),
+    geoTokens: GEO_TOKENS.filter(([token]) => tokens.has(token)),
+  };
+}
+
+function namesOf(request: DeliveryRequest, key: "mboxes" | "views"): string[] {
+  const names = new Set<string>();
+  for (const section of [request.prefetch, request.execute] as Array<Record<string, unknown> | undefined>) {
+    const items = section?.[key];
+    if (!Array.isArray(items)) continue;
+    for (const item of items as Array<{ name?: unknown }>) if (item?.name !== undefined) names.add(item.name as string);
+  }
+  return [...names];
+}
+
+/** Which requested mboxes and views the artifact cannot decide (Adobe's `hasRemoteDependency`). */
+export function findRemoteDependency(compiled: CompiledArtifact, request: DeliveryRequest): RemoteDependency {
+  const { remoteMboxes = [], localMboxes = [], remoteViews = [], localViews = [] } = compiled.artifact;
+  const mboxes = namesOf(request, "mboxes");
+  if (isObject(request.execute?.pageLoad) || isObject(request.prefetch?.pageLoad)) mboxes.push(DEFAULT_GLOBAL_MBOX);
+  const views = namesOf(request, "views");
+  const remoteMboxSet = new Set([...remoteMboxes.filter((name) => mboxes.includes(name)), ...mboxes.filter((name) => !localMboxes.includes(name))]);
+  const requestedViews = [request.prefetch, request.execute].some((section) => Array.isArray((section as { views?: unknown } | undefined)?.views));
+  const remoteViewSet =
+    requestedViews && views.length === 0
+      ? new Set(remoteViews)
+      : new Set([...remoteViews.filter((name) => views.includes(name)), ...views.filter((name) => !localViews.includes(name))]);
+  return { remoteNeeded: remoteMboxSet.size > 0 || remoteViewSet.size > 0, remoteMboxes: [...remoteMboxSet], remoteViews: [...remoteViewSet] };
+}
+
+/** A JSON copy: what Adobe's `JSON.parse(JSON.stringify(...))` gives, without the text in between. */
+function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined || typeof item === "function" ? null : cloneJson(item)));
+  if (typeof value === "object" && value !== null) {
+    if (typeof (value as { toJSON?: unknown }).toJSON === "function") return JSON.parse(JSON.stringify(value));
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item === undefined || typeof item === "function") continue;
+      // Own data properties only, also for a key named __proto__.
+      Object.defineProperty(copy, key, { value: cloneJson(item), enumerable: true, writable: true, configurable: true });
+    }
+    return copy;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) return null;
+  return value;
+}
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
+  return record;
+}
+
+const MACRO = /\$\{([a-zA-Z0-9_.]*?)\}/gi;
+const MACRO_RENAMES: Record<string, string> = { campaign: "activity", recipe: "experience" };
+
+// Adobe's replaceCampaignMacros, quirks included: `${campaign.name}` reads `activity.name` of the
+// rule's meta, then the request detail, then its parameters; a capitalised `Campaign` becomes "undefined".
+function replaceMacros(text: unknown, meta: Record<string, unknown>, detail: RequestDetails & { name?: string | undefined; index?: number | undefined }): unknown {
+  if (typeof text !== "string") return text;
+  return text.replace(MACRO, (whole, macro: string) => {
+    let parts = macro.replace(/campaign|recipe/gi, (matched) => String(MACRO_RENAMES[matched])).split(".");
+    if (parts.length > 2) parts = parts.slice(parts.length - 2);
+    const key = parts.filter((part) => part !== "mbox").join(".");
+    for (const source of [meta, detail as Record<string, unknown>, (detail.parameters ?? {}) as Record<string, unknown>]) {
+      if (isObject(source) && source[key] !== undefined) return source[key] as string;
+    }
+    return whole;
+  });
+}
+
+/** Adobe's RequestTracer: campaigns and evaluated targets of one mode, with the arrays it shares. */
+interface Tracer {
+  request(mode: Mode, type: RequestType, detail: object, context: DecisioningContext): void;
+  ruleEvaluated(rule: CompiledRule, ruleContext: object, satisfied: boolean): void;
+  notification(rule: CompiledRule): (notification: Notification) => void;
+  result(): Record<string, unknown> | undefined;
+}
+
+function createTracer(compiled: CompiledArtifact, wrap: (result: Record<string, unknown>) => Record<string, unknown>): Tracer {
+  let request: Record<string, unknown> = {};
+  const campaigns = new Map<unknown, Record<string, any>>();
+  const targets = new Map<unknown, Record<string, any>>();
+  return {
+    request(mode, type, detail, context) {
+      request = { pageURL: context.page?.url, host: context.page?.domain };
+      request[type] = { ...detail, type: mode };
+    },
+    ruleEvaluated(rule, ruleContext, satisfied) {
+      const meta = rule.rule.meta as Record<string, unknown>;
+      const activityId = rule.activityId;
+      if (satisfied && !campaigns.has(activityId)) {
+        campaigns.set(activityId, {
+          id: activityId,
+          campaignType: meta["activity.type"],
+          branchId: meta["experience.id"],
+          offers: meta["offer.id"] !== undefined ? [meta["offer.id"]] : [],
+          environment: compiled.artifact.meta?.environment,
+        });
+      }
+      let target = targets.get(activityId);
+      if (!target) {
+        target = { context: ruleContext, campaignId: activityId, campaignType: meta["activity.type"], matchedSegmentIds: new Set(), unmatchedSegmentIds: new Set(), matchedRuleConditions: [], unmatchedRuleConditions: [] };
+        targets.set(activityId, target);
+      }
+      const audienceIds = Array.isArray(meta["audience.ids"]) ? (meta["audience.ids"] as unknown[]) : [];
+      for (const audienceId of audienceIds) target[satisfied ? "matchedSegmentIds" : "unmatchedSegmentIds"].add(audienceId);
+      target[satisfied ? "matchedRuleConditions" : "unmatchedRuleConditions"].push(rule.rule.condition);
+    },
+    notification(rule) {
+      const campaign = campaigns.get(rule.activityId)!;
+      campaign.notifications ??= [];
+      return (notification) => campaign.notifications.push(notification);
+    },
+    result() {
+      return wrap({
+        campaigns: [...campaigns.values()].map((campaign) => ({ ...campaign })),
+        evaluatedCampaignTargets: [...targets.values()].map((target) => ({ ...target, matchedSegmentIds: [...target.matchedSegmentIds], unmatchedSegmentIds: [...target.unmatchedSegmentIds] })),
+        request,
+      });
+    },
+  };
+}
+
+/**
+ * Decides a Delivery API request on the device. `request` is the wire request after the visitor
+ * id, request id and geo context were settled (Adobe's `validDeliveryRequest`).
+ */
+export function decide(compiled: CompiledArtifact, request: DeliveryRequest, options: DecideOptions): Decision {
+  const tracing = request.trace !== undefined;
+  const requestContext = request.context ?? { channel: "web" as const };
+  const needs = tracing ? EVERYTHING : compiled.needs;
+  const context = createDecisioningContext(requestContext, needs, options.parseDomain);
+  const geo = context.geo ?? (compiled.geoTokens.length > 0 ? createGeoContext(requestContext.geo) : undefined);
+  const baseTokens: Record<string, unknown> = { "activity.decisioningMethod": "on-device" };
+  for (const [token, field] of compiled.geoTokens) if (geo?.[field] !== undefined) baseTokens[token] = geo[field];
+  const propertyToken = request.property?.token;
+  const visitorId = allocationVisitorId(request.id);
+  const notifications: Notification[] = [];
+  const seenEvents = new Set<string>();
+  const timestamp = Date.now();
+  const mboxContexts = new Map<object, Record<string, unknown>>();
+  let artifactTrace: Record<string, unknown> | undefined;
+  let profile: Record<string, unknown> | undefined;
+  const wrapTrace = (result: Record<string, unknown>): Record<string, unknown> => {
+    artifactTrace ??= options.artifactTrace();
+    if (!profile) {
+      const [tntId, profileLocation] = typeof request.id?.tntId === "string" ? request.id.tntId.split(".") : [undefined, undefined];
+      profile = { visitorId: { ...request.id, tntId, profileLocation } };
+    }
+    return {
+      clientCode: options.client,
+      artifact: artifactTrace,
+      profile,
+      request: { sessionId: options.sessionId, ...(result.request as object) },
+      campaigns: result.campaigns,
+      evaluatedCampaignTargets: result.evaluatedCampaignTargets,
+    };
+  };
+
+  const byProperty = (rule: CompiledRule) =>
+    propertyToken === undefined ? rule.propertyTokens.length === 0 : rule.propertyTokens.length === 0 || rule.propertyTokens.includes(propertyToken);
+
+  function addNotification(name: string | undefined, options: Option[] | undefined, trace: ((notification: Notification) => void) | undefined): void {
+    const tokens: string[] = [];
+    for (const option of options ?? []) {
+      const key = `${name}-${option?.eventToken}`;
+      if (option?.eventToken !== undefined && !seenEvents.has(key)) {
+        tokens.push(option.eventToken);
+        seenEvents.add(key);
+      }
+    }
+    if (tokens.length === 0) return;
+    const notification = { id: createUuid32(), impressionId: createUuid32(), timestamp, type: "display", mbox: { name }, tokens } as Notification;
+    trace?.(notification);
+    notifications.push(notification);
+  }
+
+  /** Adobe's processRule with the post-processors of `mode`; `undefined` when the rule does not match. */
+  function evaluate(rule: CompiledRule, detail: RequestDetails & { name?: string | undefined; index?: number | undefined }, type: RequestType, mode: Mode, tracer: Tracer | undefined, pageLoad: boolean): Record<string, unknown> | undefined {
+    if (rule.problem) {
+      options.onRuleProblem(rule.rule, rule.problem);
+      return undefined;
+    }
+    let page = context.page;
+    let referring = context.referring;
+    // Adobe's quirk: a mbox's own address replaces page and referring alike.
+    if (detail.address !== undefined && (needs.page || needs.referring)) {
+      page = createPageContext(detail.address, options.parseDomain);
+      referring = createPageContext(detail.address, options.parseDomain);
+    }
+    let mbox = mboxContexts.get(detail);
+    if (!mbox && (needs.mbox || tracing)) mboxContexts.set(detail, (mbox = createMboxContext(detail.parameters as Record<string, unknown> | undefined)));
+    const ruleContext: Record<string, unknown> = { ...context, page, referring, mbox: mbox ?? {}, allocation: computeAllocation(options.client, rule.activityId, visitorId) };
+    let satisfied: unknown;
+    try {
+      satisfied = rule.condition(ruleContext);
+    } catch (error) {
+      options.onRuleProblem(rule.rule, `its condition failed: ${error instanceof Error ? error.message : String(error)}`);
+      satisfied = false;
+    }
+    tracer?.ruleEvaluated(rule, ruleContext, Boolean(satisfied));
+    if (!satisfied) return undefined;
+
+    const consequence = isObject(rule.rule.consequence) ? rule.rule.consequence : {};
+    const sourceOptions: Option[] = Array.isArray(consequence.options) ? consequence.options : [];
+    const metrics: ArtifactMetric[] = Array.isArray(consequence.metrics) ? consequence.metrics : [];
+    const response: Record<string, unknown> = { ...consequence, index: detail.index };
+    let responseOptions: Array<Record<string, unknown>>;
+    if (mode === "execute") {
+      addNotification(response.name as string | undefined, sourceOptions, tracer?.notification(rule));
+      responseOptions = sourceOptions
+        .filter((option) => !(option?.type === undefined && option?.content === undefined))
+        .map((option) => {
+          const { eventToken: _eventToken, ...rest } = option as Option & Record<string, unknown>;
+          return rest;
+        });
+      const clicks = metrics.filter((metric) => metric?.type === "click");
+      if (clicks.length > 0) response.metrics = clicks;
+      else delete response.metrics;
+    } else {
+      responseOptions = sourceOptions.map((option, position) => {
+        let eventToken = option?.eventToken;
+        if (eventToken === undefined && metrics.length > position && metrics[position]?.type === "display") eventToken = metrics[position]!.eventToken;
+        return { ...option, eventToken };
+      });
+      if (type !== "view") delete response.metrics;
+    }
+    const tokens = { ...rule.metaTokens, ...baseTokens };
+    const meta = rule.rule.meta as Record<string, unknown>;
+    response.options = responseOptions.map((option) => {
+      const withTokens: Record<string, unknown> = { ...option, responseTokens: tokens };
+      if (option.type === "html") withTokens.content = replaceMacros(option.content, meta, detail);
+      else if (option.type === "actions" && Array.isArray(option.content)) {
+        withTokens.content = option.content.map((action: Record<string, unknown>) => ({ ...action, content: replaceMacros(action?.content, meta, detail) }));
+      }
+      return withTokens;
+    });
+    response.trace = tracer?.result();
+    withoutUndefined(response);
+    if (pageLoad) {
+      delete response.index;
+      delete response.name;
+      delete response.trace;
+    }
+    return cloneJson(response) as Record<string, unknown>;
+  }
+
+  function mboxDecisions(mode: Mode, mboxRequest: MboxRequest, tracer: Tracer | undefined, pageLoad = false): Array<Record<string, unknown>> {
+    const isGlobal = mboxRequest.name === compiled.globalMbox;
+    tracer?.request(mode, "mbox", mboxRequest, context);
+    const results: Array<Record<string, unknown>> = [];
+    const matchedKeys = new Set<unknown>();
+    for (const rule of compiled.mboxRules.get(mboxRequest.name) ?? []) {
+      if (!byProperty(rule) || (isGlobal && matchedKeys.has(rule.ruleKey))) continue;
+      const result = evaluate(rule, mboxRequest, "mbox", mode, tracer, pageLoad);
+      if (!result) continue;
+      results.push(result);
+      matchedKeys.add(rule.ruleKey);
+      if (!isGlobal) break;
+    }
+    if (!isGlobal && results.length === 0) {
+      // A blank entry, its trace not copied: Adobe's later evaluations still add to its arrays.
+      const blank: Record<string, unknown> = { name: mboxRequest.name, index: mboxRequest.index };
+      const trace = tracer?.result();
+      if (trace !== undefined) blank.trace = trace;
+      results.push(blank);
+    }
+    return results;
+  }
+
+  function viewDecisions(mode: Mode, view: ViewRequest, tracer: Tracer | undefined): Array<Record<string, unknown>> {
+    tracer?.request(mode, "view", view, context);
+    const rules = Object.hasOwn(view, "name") && view.name !== undefined ? (compiled.viewRules.get(view.name) ?? []) : compiled.allViewRules;
+    const byName = new Map<unknown, Record<string, unknown>>();
+    const matchedKeys = new Set<unknown>();
+    for (const rule of rules) {
+      if (!byProperty(rule) || matchedKeys.has(rule.ruleKey)) continue;
+      const result = evaluate(rule, view, "view", mode, tracer, false);
+      if (!result) continue;
+      matchedKeys.add(rule.ruleKey);
+      const existing = byName.get(result.name);
+      byName.set(
+        result.name,
+        existing
+          ? { ...existing, options: [...(existing.options as unknown[]), ...(result.options as unknown[])], metrics: [...((existing.metrics as unknown[]) ?? []), ...((result.metrics as unknown[]) ?? [])] }
+          : result,
+      );
+    }
+    return [...byName.values()];
+  }
+
+  function pageLoadDecision(mode: Mode, pageLoad: RequestDetails, tracer: Tracer | undefined): Record<string, unknown> {
+    let trace: unknown;
+    const decisions = mboxDecisions(mode, { ...pageLoad, name: compiled.globalMbox } as MboxRequest, tracer && { ...tracer, result: () => (trace = tracer.result()) }, true);
+    const metricsByToken = new Map<unknown, unknown>();
+    for (const decision of decisions) {
+      if (Array.isArray(decision.metrics)) for (const metric of decision.metrics as ArtifactMetric[]) metricsByToken.set(metric.eventToken, metric);
+    }
+    const result: Record<string, unknown> = { options: decisions.flatMap((decision) => (decision.options as unknown[]) ?? []) };
+    if (trace !== undefined) result.trace = trace;
+    if (metricsByToken.size > 0) result.metrics = [...metricsByToken.values()];
+    return result;
+  }
+
+  function sectionDecisions(mode: Mode): Record<string, unknown> | undefined {
+    const section = request[mode] as { mboxes?: MboxRequest[]; views?: ViewRequest[]; pageLoad?: RequestDetails } | undefined;
+    if (section === undefined) return undefined;
+    const tracer = tracing ? createTracer(compiled, wrapTrace) : undefined;
+    const result: Record<string, unknown> = {};
+    if (section.mboxes) result.mboxes = section.mboxes.flatMap((mbox) => mboxDecisions(mode, mbox, tracer));
+    if (section.views) result.views = section.views.flatMap((view) => viewDecisions(mode, view, tracer));
+    if (section.pageLoad) result.pageLoad = pageLoadDecision(mode, section.pageLoad, tracer);
+    return result;
+  }
+
+  const dependency = findRemoteDependency(compiled, request);
+  const response = withoutUndefined({
+    status: dependency.remoteNeeded ? 206 : 200,
+    remoteMboxes: dependency.remoteMboxes,
+    remoteViews: dependency.remoteViews,
+    requestId: request.requestId,
+    id: { ...request.id },
+    client: options.client,
+    execute: sectionDecisions("execute"),
+    prefetch: sectionDecisions("prefetch"),
+  });
+  return { response, notifications };
+}
