@@ -59,7 +59,7 @@ export function createFakeTarget(): FakeTarget {
       const etag = answer.etag;
       if (etag !== undefined && init.headers["If-None-Match"] === etag) return new Response(null, { status: 304 });
       const headers = etag === undefined ? {} : { etag };
-      if ("bytes" in answer) return new Response(answer.bytes, { status: 200, headers });
+      if ("bytes" in answer) return new Response(answer.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
       return new Response(JSON.stringify(answer.json), { status: 200, headers: { ...headers, "content-type": "application/json" } });
     }
     if (url.pathname === "/rest/v1/delivery") {
