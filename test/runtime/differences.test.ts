@@ -95,10 +95,10 @@ describe("typed errors instead of generic ones", () => {
     expect((error as Error).message).toBe("Either pageLoad or mboxes is required in execute");
   });
 
-  it("on-device and hybrid decisioning are a clear 'not supported yet'", async () => {
+  it("the remote-only entry points on-device and hybrid decisioning to the on-device entry", async () => {
     for (const decisioningMethod of ["on-device", "hybrid"] as const) {
       expect(() => createTargetClient({ client: "c", organizationId: "o", decisioningMethod })).toThrow(TargetUnsupportedError);
-      expect(() => createTargetClient({ client: "c", organizationId: "o", decisioningMethod })).toThrow(/not supported yet/);
+      expect(() => createTargetClient({ client: "c", organizationId: "o", decisioningMethod })).toThrow('import createTargetClient from "@mboxgen/runtime/on-device"');
       await expect(ourClient().getAttributes(["flags"], { decisioningMethod })).rejects.toBeInstanceOf(TargetUnsupportedError);
     }
   });

@@ -8,24 +8,23 @@ import { EdgeVM } from "@edge-runtime/vm";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadTestArtifacts } from "../support/adobe-suites.js";
 import { startDeliveryServer, type DeliveryTestServer } from "../support/delivery-server.js";
 
 const runtimeFolder = fileURLToPath(new URL("../../runtime/", import.meta.url));
 let server: DeliveryTestServer;
 let bundle: string;
+let onDeviceBundle: string;
+
+async function bundleFor(entry: string, globalName: string): Promise<string> {
+  const result = await build({ entryPoints: [`${runtimeFolder}${entry}`], bundle: true, platform: "browser", format: "iife", globalName, write: false, logLevel: "silent" });
+  return result.outputFiles[0]!.text;
+}
 
 beforeAll(async () => {
   server = await startDeliveryServer({ "edge-flags": [{ content: { region: "eu", rollout: 0.25 } }] });
-  const result = await build({
-    entryPoints: [`${runtimeFolder}index.ts`],
-    bundle: true,
-    platform: "browser",
-    format: "iife",
-    globalName: "mboxgenRuntime",
-    write: false,
-    logLevel: "silent",
-  });
-  bundle = result.outputFiles[0]!.text;
+  bundle = await bundleFor("index.ts", "mboxgenRuntime");
+  onDeviceBundle = await bundleFor("on-device.ts", "mboxgenOnDevice");
 });
 afterAll(() => server.close());
 
@@ -51,6 +50,28 @@ describe("edge runtime", () => {
     })()`);
     expect(JSON.parse(result as string)).toEqual({ all: { "edge-flags": { region: "eu", rollout: 0.25 } }, region: "eu" });
     expect(server.requests.at(-1)?.headers["x-exc-sdk"]).toBe("mboxgen");
+  });
+
+  it("decides on the device inside @edge-runtime/vm from an artifactPayload, and sends its notification", async () => {
+    const artifact = loadTestArtifacts().TEST_ARTIFACT_FEATURE_FLAG;
+    const vm = new EdgeVM();
+    vm.evaluate(onDeviceBundle);
+    server.requests.length = 0;
+    const result = await vm.evaluate(`(async () => {
+      const client = mboxgenOnDevice.createTargetClient({
+        client: "mockclient", organizationId: "MOCKORG@AdobeOrg", serverDomain: ${JSON.stringify(server.serverDomain)}, secure: false,
+        decisioningMethod: "on-device", artifactPayload: ${JSON.stringify(artifact)}, pollingInterval: 0,
+      });
+      await client.ready;
+      const attributes = await client.getAttributes(["mbox-feature-flags"], { request: { id: { tntId: "edge-visitor" }, context: { channel: "web", address: { url: "https://shop.example.co.uk/" } } } });
+      await client.close();
+      return JSON.stringify({ offer: attributes.asObject("mbox-feature-flags"), meta: attributes.getResponse().meta });
+    })()`);
+    const { offer, meta } = JSON.parse(result as string);
+    expect(meta.decisioningMethod).toBe("on-device");
+    expect(Object.keys(offer).sort()).toEqual(["customerFeedbackValue", "paymentExperience", "paymentGatewayVersion", "showFeatureX"]);
+    // The start-up location-hint ping and the display notification, both through the VM's fetch.
+    expect(server.requests.map((request) => request.query.sessionId === "ping123" ? "ping" : request.body?.notifications ? "notification" : "other")).toEqual(["ping", "notification"]);
   });
 
   it("errors raised inside the VM pass the guards of this realm", async () => {
