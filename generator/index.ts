@@ -15,5 +15,6 @@ export type { CliEnvironment } from "./cli/main.js";
 export { GENERATOR_VERSION } from "./version.js";
 export { startEmulator } from "./emulator/emulator.js";
 export type { EmulatorOptions, RunningEmulator } from "./emulator/emulator.js";
-export { allocate, parseActivities, qualifies } from "./emulator/activities.js";
+export { parseActivities } from "./emulator/activities.js";
+export { buildArtifact } from "./emulator/artifact.js";
 export type { ActivitiesFile, Activity, Audience, Experience } from "./emulator/activities.js";

@@ -17,6 +17,7 @@ describe("npm run example", () => {
     expect(output).toContain("visitor-linus (region ch):");
     expect(output).toMatch(/visitor-ada \(region eu\):\n  search \d+, \d+ per page, checkout [a-z-]+, CDN cdn-eu2?\.example\.com/);
     expect(output).toMatch(/Target unreachable: searchProviderId = 143 \(default\), error = TargetNetworkError/);
+    expect(output).toMatch(/On the device, from http:\/\/127\.0\.0\.1:\d+\/emulator\/production\/v1\/rules\.json: the same decisions for 3 of 3 visitors/);
 
     const tsc = join(repositoryRoot, "node_modules/typescript/bin/tsc");
     expect(execFileSync(process.execPath, [tsc, "-p", join(repositoryRoot, "examples/quickstart/tsconfig.json")], { encoding: "utf8" })).toBe("");

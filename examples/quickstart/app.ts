@@ -2,6 +2,7 @@
  * The example app: typed Target attributes through the generated modules. Run `npm run example`.
  */
 import { createTargetClient } from "@mboxgen/runtime";
+import { createTargetClient as createOnDeviceClient } from "@mboxgen/runtime/on-device";
 import { demoEngineeringFlags, getAttributes, heroBanner, promoStrip } from "./target/index.js";
 
 /** A visitor of the example: an id, and the region the site passes as an mbox parameter. */
@@ -17,17 +18,22 @@ export const exampleVisitors: ExampleVisitor[] = [
   { tntId: "visitor-linus", region: "ch" },
 ];
 
-/** Prints what each visitor gets, through typed accessors. */
-export async function runApp(serverDomain: string): Promise<void> {
-  const client = createTargetClient({ client: "example", organizationId: "EXAMPLE@AdobeOrg", serverDomain, secure: false });
+function requestFor(visitor: ExampleVisitor) {
+  return {
+    id: { tntId: visitor.tntId },
+    context: { channel: "web" as const },
+    // Every mbox carries the region, which the first activity of each targets.
+    execute: { mboxes: ["demo-engineering-flags", "hero-banner", "promo-strip"].map((name, index) => ({ name, index: index + 1, parameters: { region: visitor.region } })) },
+  };
+}
+
+/** Prints what each visitor gets, through typed accessors, remotely and then decided on the device. */
+export async function runApp(serverDomain: string, artifactUrl: string): Promise<void> {
+  // Client code "emulator": the emulator decides with its own artifact, whose allocation hashes it.
+  const client = createTargetClient({ client: "emulator", organizationId: "EXAMPLE@AdobeOrg", serverDomain, secure: false });
 
   for (const visitor of exampleVisitors) {
-    const request = {
-      id: { tntId: visitor.tntId },
-      context: { channel: "web" as const },
-      // The flags mbox carries the region, which one activity's audience targets.
-      execute: { mboxes: [{ name: "demo-engineering-flags", index: 1, parameters: { region: visitor.region } }] },
-    };
+    const request = requestFor(visitor);
     const fallbacks: string[] = [];
     // One Delivery API call for three mboxes; never rejects because of Target.
     const { demoEngineeringFlags: flags, heroBanner: banner, promoStrip: promo } = await getAttributes(
@@ -44,7 +50,21 @@ export async function runApp(serverDomain: string): Promise<void> {
   }
 
   // Target down: the same calls resolve with the schema's defaults and say why.
-  const offline = createTargetClient({ client: "example", organizationId: "EXAMPLE@AdobeOrg", serverDomain: "127.0.0.1:9", secure: false, timeout: 300, retries: 0 });
+  const offline = createTargetClient({ client: "emulator", organizationId: "EXAMPLE@AdobeOrg", serverDomain: "127.0.0.1:9", secure: false, timeout: 300, retries: 0 });
   const fallback = await demoEngineeringFlags.fetch(offline);
   console.log(`Target unreachable: searchProviderId = ${fallback.searchProviderId()} (default), error = ${(fallback.error as Error).name}`);
+
+  // The same visitors decided on the device, from the rules artifact the emulator serves: no call per request.
+  const onDevice = createOnDeviceClient({ client: "emulator", organizationId: "EXAMPLE@AdobeOrg", serverDomain, secure: false, decisioningMethod: "on-device", artifactLocation: artifactUrl, pollingInterval: 0 });
+  await onDevice.ready;
+  let same = 0;
+  for (const visitor of exampleVisitors) {
+    const [remote, local] = await Promise.all([
+      getAttributes(client, [demoEngineeringFlags, heroBanner, promoStrip], { request: requestFor(visitor) }),
+      getAttributes(onDevice, [demoEngineeringFlags, heroBanner, promoStrip], { request: requestFor(visitor) }),
+    ]);
+    if (JSON.stringify(remote) === JSON.stringify(local)) same += 1;
+  }
+  await onDevice.close();
+  console.log(`On the device, from ${artifactUrl}: the same decisions for ${same} of ${exampleVisitors.length} visitors`);
 }

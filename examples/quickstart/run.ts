@@ -20,7 +20,7 @@ const emulator = await startEmulator({ activities });
 console.log(`Delivery API emulator on ${emulator.url} (fixtures/example/activities.json)`);
 try {
   const { runApp } = await import("./app.js");
-  await runApp(emulator.serverDomain);
+  await runApp(emulator.serverDomain, emulator.artifactUrl);
 } finally {
   await emulator.close();
 }

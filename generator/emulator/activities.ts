@@ -1,6 +1,6 @@
 /**
- * The emulator's activities file: its types, its validation (ajv against activities.schema.json),
- * and deterministic allocation of visitors to experiences.
+ * The emulator's activities file: its types and its validation (ajv against
+ * activities.schema.json). Decisions come from the rules artifact built from it (artifact.ts).
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import activitiesSchema from "./activities.schema.json" with { type: "json" };
@@ -51,34 +51,4 @@ export function parseActivities(value: unknown, source: { file: string; document
       createGeneratorError("ACTIVITIES_INVALID", { reason }, source.document ? locate(source.document, fromJsonPointer(pointer), isKey ? "key" : "value") : { file: source.file, pointer }),
     ),
   );
-}
-
-/** FNV-1a, 32 bits: a stable hash for allocation (not for security). */
-function hash32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
-/** The experience a visitor gets in an activity: the same one every time, in proportion to the weights. */
-export function allocate(activity: Activity, visitorId: string): Experience {
-  const total = activity.experiences.reduce((sum, experience) => sum + experience.weight, 0);
-  const point = (hash32(`${activity.id}.${visitorId}`) / 0x100000000) * total;
-  let cumulative = 0;
-  for (const experience of activity.experiences) {
-    cumulative += experience.weight;
-    if (point < cumulative) return experience;
-  }
-  return activity.experiences[activity.experiences.length - 1]!;
-}
-
-/** True when the mbox parameters qualify for the audience (no audience: everyone). */
-export function qualifies(audience: Audience | undefined, parameters: Record<string, unknown> | undefined): boolean {
-  if (!audience) return true;
-  const value = parameters?.[audience.parameter];
-  if (typeof value !== "string") return false;
-  return audience.equals !== undefined ? value === audience.equals : (audience.oneOf ?? []).includes(value);
 }

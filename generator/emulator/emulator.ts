@@ -1,12 +1,19 @@
 /**
- * `mboxgen emulate`: a local Delivery API (`POST /rest/v1/delivery`) that serves the JSON offers
- * of an activities file, so that sampling, generation and apps can be developed and tested
- * offline. Deterministic per visitor; never returns an `edgeHost`, so Adobe's SDK stays on it.
+ * `mboxgen emulate`: a local Delivery API (`POST /rest/v1/delivery`) and rules artifact
+ * (`GET /<client>/<environment>/v1/rules.json`, with an ETag) for an activities file, so that
+ * sampling, generation and apps, remote or on-device, can be developed and tested offline.
+ *
+ * Its Delivery API decides with the runtime's on-device engine over the artifact it serves, so a
+ * remote app and an on-device app (client code `"emulator"`) get the same experience for the same
+ * visitor. QA mode forces experiences on top. It never returns an `edgeHost`, and its tntIds never
+ * carry a cluster, so Adobe's SDK stays on it.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { allocate, parseActivities, qualifies, type Activity, type ActivitiesFile, type Experience } from "./activities.js";
+import { createTargetClient as createOnDeviceClient, type DecisioningArtifact } from "@mboxgen/runtime/on-device";
+import { parseActivities, type Activity, type ActivitiesFile, type Experience } from "./activities.js";
+import { buildArtifact, EMULATOR_CLIENT, eventTokenOf } from "./artifact.js";
 
 /** Options of `startEmulator`. */
 export interface EmulatorOptions {
@@ -24,8 +31,12 @@ export interface RunningEmulator {
   url: string;
   /** `host:port`, for `serverDomain` with `secure: false`. */
   serverDomain: string;
-  /** Delivery API calls and display notifications served so far. */
-  readonly stats: { requests: number; notifications: number };
+  /** Where the rules artifact is served, for `artifactLocation` (client `"emulator"`, environment `production`). */
+  artifactUrl: string;
+  /** The artifact it serves and decides with. */
+  artifact: DecisioningArtifact;
+  /** Delivery API calls, display notifications and artifact downloads served so far. */
+  readonly stats: { requests: number; notifications: number; artifactDownloads: number };
   close(): Promise<void>;
 }
 
@@ -35,23 +46,14 @@ interface MboxRequestItem {
   parameters?: Record<string, unknown>;
 }
 
+interface Option {
+  type: string;
+  content?: unknown;
+  eventToken?: string;
+  responseTokens?: Record<string, unknown>;
+}
+
 class BadRequest extends Error {}
-
-function tokenOf(activity: Activity, experience: Experience): string {
-  return Buffer.from(`mboxgen-emulator:${activity.id}:${experience.id}`).toString("base64");
-}
-
-function responseTokens(activity: Activity, experience: Experience): Record<string, unknown> {
-  return {
-    "activity.id": activity.id,
-    "activity.name": activity.name,
-    "activity.type": activity.type,
-    "experience.id": experience.id,
-    "experience.name": experience.name,
-    "offer.id": experience.offer.id,
-    "offer.name": experience.offer.name,
-  };
-}
 
 /** The activity order a QA token's `activityIndex` counts (1-based): file order, mbox by mbox. */
 function qaActivities(file: ActivitiesFile): Activity[] {
@@ -74,60 +76,97 @@ function validateBody(body: unknown): asserts body is Record<string, any> {
   }
 }
 
+// The response tokens of an option, as the artifact's meta gives them, decided server-side.
+function serverSideTokens(tokens: Record<string, unknown> | undefined): Record<string, unknown> {
+  return { ...tokens, "activity.decisioningMethod": "server-side" };
+}
+
 /** Starts the emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const file = parseActivities(options.activities);
+  const artifact = buildArtifact(file);
+  const artifactText = JSON.stringify(artifact);
+  const etag = `"${createHash("sha256").update(artifactText).digest("hex").slice(0, 16)}"`;
   const qaOrder = qaActivities(file);
-  const stats = { requests: 0, notifications: 0 };
+  const stats = { requests: 0, notifications: 0, artifactDownloads: 0 };
   const sockets = new Set<Socket>();
+  const ruleMeta = new Map<string, Record<string, unknown>>();
+  for (const rules of Object.values(artifact.rules.mboxes ?? {})) for (const rule of rules) ruleMeta.set(`${rule.activityId}:${String(rule.meta?.["experience.id"])}`, rule.meta ?? {});
 
-  function decide(request: Record<string, any>, visitorId: string) {
+  // The engine decides; its own notifications stay inside the emulator, which counts impressions itself.
+  const engine = createOnDeviceClient({
+    client: EMULATOR_CLIENT,
+    organizationId: "EMULATOR@AdobeOrg",
+    decisioningMethod: "on-device",
+    artifactPayload: artifact,
+    pollingInterval: 0,
+    targetLocationHint: "emulator",
+    fetch: async () => new Response(JSON.stringify({ status: 200, id: {} }), { status: 200 }),
+  });
+  await engine.ready;
+
+  function forcedOption(activity: Activity, experience: Experience, prefetch: boolean): Option {
+    const tokens = serverSideTokens(ruleMeta.get(`${activity.id}:${experience.id}`));
+    const { "audience.ids": _audiences, "location.id": _locationId, "location.name": _locationName, "location.type": _locationType, ...responseTokens } = tokens;
+    return { type: "json", content: experience.offer.content, ...(prefetch ? { eventToken: eventTokenOf(activity, experience) } : {}), responseTokens };
+  }
+
+  async function decide(request: Record<string, any>, visitor: Record<string, unknown>, sessionId: string): Promise<Record<string, unknown>> {
     const qaMode = request.qaMode as { token?: unknown; previewIndexes?: Array<{ activityIndex?: number; experienceIndex?: number }>; listedActivitiesOnly?: boolean } | undefined;
     if (qaMode && file.qaToken !== undefined && qaMode.token !== file.qaToken) throw new BadRequest("Invalid QA token");
     // activityIndex / experienceIndex are 1-based; an index past the last forces nothing.
-    const forced = new Map<Activity, Experience>();
+    const forced = new Map<string, Array<[Activity, Experience]>>();
     for (const preview of qaMode?.previewIndexes ?? []) {
       const activity = qaOrder[(preview.activityIndex ?? 0) - 1];
       const experience = activity?.experiences[(preview.experienceIndex ?? 0) - 1];
-      if (activity && experience) forced.set(activity, experience);
+      if (!activity || !experience) continue;
+      for (const [mbox, activities] of Object.entries(file.mboxes)) if (activities.includes(activity)) forced.set(mbox, [...(forced.get(mbox) ?? []), [activity, experience]]);
     }
     const listedOnly = qaMode?.listedActivitiesOnly === true;
+    const { qaMode: _qaMode, notifications: _notifications, ...decidable } = request;
+    const hasMboxes = Array.isArray(request.execute?.mboxes) || Array.isArray(request.prefetch?.mboxes);
+    const envelope = hasMboxes ? await engine.getOffers({ request: { ...decidable, id: visitor }, sessionId, decisioningMethod: "on-device" }) : undefined;
+    const decided = (envelope?.response ?? {}) as Record<string, any>;
 
-    const serve = (mbox: MboxRequestItem, prefetch: boolean) => {
-      const name = mbox.name as string;
-      const options = [];
-      for (const activity of file.mboxes[name] ?? []) {
-        const forcedExperience = forced.get(activity);
-        if (listedOnly && !forcedExperience) continue;
-        // A forced experience is served whatever the audience, as a QA link evaluating it as true.
-        if (!forcedExperience && !qualifies(activity.audience, mbox.parameters)) continue;
-        const experience = forcedExperience ?? allocate(activity, visitorId);
-        options.push({
-          type: "json",
-          content: experience.offer.content,
-          responseTokens: responseTokens(activity, experience),
-          ...(prefetch ? { eventToken: tokenOf(activity, experience) } : {}),
-        });
-      }
-      return { index: mbox.index, name, ...(options.length > 0 ? { options } : {}), ...(prefetch && options.length > 0 ? { state: "mboxgen-emulator" } : {}) };
-    };
     const response: Record<string, unknown> = {};
-    if (Array.isArray(request.execute?.mboxes)) response.execute = { mboxes: request.execute.mboxes.map((mbox: MboxRequestItem) => serve(mbox, false)) };
-    if (Array.isArray(request.prefetch?.mboxes)) response.prefetch = { mboxes: request.prefetch.mboxes.map((mbox: MboxRequestItem) => serve(mbox, true)) };
+    for (const section of ["execute", "prefetch"] as const) {
+      const mboxes = decided[section]?.mboxes as Array<{ name: string; index: number; options?: Option[] }> | undefined;
+      if (!Array.isArray(request[section]?.mboxes) || !mboxes) continue;
+      const prefetch = section === "prefetch";
+      response[section] = {
+        mboxes: mboxes.map((mbox) => {
+          // A forced experience is served whatever the audience and priority, as a QA link evaluating it as true.
+          const forcedHere = forced.get(mbox.name);
+          let options: Option[] | undefined = forcedHere
+            ? forcedHere.map(([activity, experience]) => forcedOption(activity, experience, prefetch))
+            : listedOnly
+              ? undefined
+              : mbox.options?.map((option) => ({ ...option, responseTokens: serverSideTokens(option.responseTokens) }));
+          if (options?.length === 0) options = undefined;
+          return { index: mbox.index, name: mbox.name, ...(options ? { options } : {}), ...(prefetch && options ? { state: "mboxgen-emulator" } : {}) };
+        }),
+      };
+    }
     return response;
   }
 
-  function handle(incoming: IncomingMessage, outgoing: ServerResponse, rawBody: string): void {
-    const reply = (status: number, body: unknown) => {
-      outgoing.writeHead(status, { "content-type": "application/json" });
-      outgoing.end(JSON.stringify(body));
+  async function handle(incoming: IncomingMessage, outgoing: ServerResponse, rawBody: string): Promise<void> {
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      outgoing.writeHead(status, { "content-type": "application/json", ...headers });
+      outgoing.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
     };
     const url = new URL(incoming.url ?? "/", "http://emulator");
+    if (incoming.method === "GET" && /^\/[^/]+\/[^/]+\/v1\/(?:[^/]+\/)?rules\.json$/.test(url.pathname)) {
+      stats.artifactDownloads += 1;
+      if (incoming.headers["if-none-match"] === etag) return reply(304, undefined, { etag });
+      return reply(200, artifactText, { etag });
+    }
     if (incoming.method !== "POST" || url.pathname !== "/rest/v1/delivery") {
-      return reply(404, { status: 404, message: "Not found: the emulator serves POST /rest/v1/delivery" });
+      return reply(404, { status: 404, message: "Not found: the emulator serves POST /rest/v1/delivery and GET /<client>/<environment>/v1/rules.json" });
     }
     try {
-      if (!url.searchParams.get("sessionId")) throw new BadRequest("Invalid request: sessionId query parameter is required");
+      const sessionId = url.searchParams.get("sessionId");
+      if (!sessionId) throw new BadRequest("Invalid request: sessionId query parameter is required");
       if (!url.searchParams.get("imsOrgId") && !url.searchParams.get("client")) throw new BadRequest("Invalid request: imsOrgId or client query parameter is required");
       let body: unknown;
       try {
@@ -141,14 +180,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       stats.notifications += notifications.filter((notification: { type?: unknown }) => notification?.type === "display").length;
       // A new visitor (no id) gets a tntId; it never has Target's `<id>.<cluster>_<n>` form, which
       // would send Adobe's SDK to an edge host.
-      const tntId: string = body.id?.tntId ?? randomUUID().replace(/-/g, "");
-      const visitorId: string = body.id?.tntId ?? body.id?.marketingCloudVisitorId ?? body.id?.thirdPartyId ?? tntId;
+      const hasId = body.id?.tntId || body.id?.marketingCloudVisitorId || body.id?.thirdPartyId;
+      const visitor = { ...(body.id ?? {}), ...(hasId ? {} : { tntId: randomUUID().replace(/-/g, "") }) };
       reply(200, {
         status: 200,
         requestId: body.requestId ?? randomUUID().replace(/-/g, ""),
-        client: url.searchParams.get("client") ?? "mboxgen-emulator",
-        id: { ...(body.id ?? {}), tntId },
-        ...decide(body, visitorId),
+        client: EMULATOR_CLIENT,
+        id: visitor,
+        ...(await decide(body, visitor, sessionId)),
         ...(notifications.length > 0 ? { notifications: notifications.map((notification: { id?: unknown }) => ({ id: notification?.id })) } : {}),
       });
     } catch (error) {
@@ -160,7 +199,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-    incoming.on("end", () => handle(incoming, outgoing, Buffer.concat(chunks).toString("utf8")));
+    incoming.on("end", () => void handle(incoming, outgoing, Buffer.concat(chunks).toString("utf8")));
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -172,11 +211,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     serverDomain: `${host}:${address.port}`,
+    artifactUrl: `${url}/${EMULATOR_CLIENT}/production/v1/rules.json`,
+    artifact,
     stats,
     async close() {
+      await engine.close();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,12 +1,14 @@
 /**
  * The Delivery API emulator: deterministic allocation, audiences, QA forcing, response tokens,
- * event tokens, merged activities, notifications, Target's 400 body, and the same provider output
- * for Adobe's SDK and @mboxgen/runtime pointed at it.
+ * event tokens, the first qualifying activity of a mbox, notifications, Target's 400 body, the same
+ * provider output for Adobe's SDK and @mboxgen/runtime pointed at it, the rules artifact it serves
+ * (ETag, 304), and the same decisions for remote and on-device apps.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTargetClient } from "@mboxgen/runtime";
+import { createTargetClient as createOnDeviceClient } from "@mboxgen/runtime/on-device";
 import { GeneratorErrors, parseActivities, startEmulator, type RunningEmulator } from "../../generator/index.js";
 import { createAdobeClient } from "../support/adobe-sdk.js";
 import { repositoryRoot } from "../support/fixtures.js";
@@ -55,19 +57,19 @@ describe("mboxgen emulate", () => {
     for (const count of counts.values()) expect(count).toBeGreaterThan(60);
   });
 
-  it("serves audience-targeted activities only to qualifying mbox parameters; several activities merge", async () => {
-    const outside = await deliver(execute("visitor-2", {}, { region: "us" }));
-    expect(outside.body.execute.mboxes[0].options).toHaveLength(1);
-    const inside = await deliver(execute("visitor-2", {}, { region: "ch" }));
-    expect(inside.body.execute.mboxes[0].options).toHaveLength(2);
-    expect(inside.body.execute.mboxes[0].options.map((option: any) => option.responseTokens["activity.id"])).toEqual([101, 102]);
+  it("serves the first activity of a mbox whose audience qualifies (file order is priority, as Target's rules)", async () => {
+    const activityOf = (body: any) => body.execute.mboxes[0].options.map((option: any) => option.responseTokens["activity.id"]);
+    expect(activityOf((await deliver(execute("visitor-2", {}, { region: "us" }))).body)).toEqual([101]);
+    expect(activityOf((await deliver(execute("visitor-2", {}, { region: "ch" }))).body)).toEqual([102]);
+    expect(activityOf((await deliver(execute("visitor-2"))).body)).toEqual([101]);
   });
 
   it("forces experiences with qaMode.previewIndexes (1-based); an index past the last forces nothing", async () => {
-    const forced = await deliver(execute("visitor-3", { qaMode: { token: "example-qa-token", previewIndexes: [{ activityIndex: 2, experienceIndex: 3 }] } }));
+    // Activity 1 of the file is 102, audience-targeted: forced, it is served without its audience.
+    const forced = await deliver(execute("visitor-3", { qaMode: { token: "example-qa-token", previewIndexes: [{ activityIndex: 1, experienceIndex: 3 }] } }));
     const tokens = forced.body.execute.mboxes[0].options.map((option: any) => option.responseTokens);
-    expect(tokens.find((token: any) => token["activity.id"] === 102)).toMatchObject({ "experience.name": "EU express", "offer.id": 1013 });
-    const pastTheLast = await deliver(execute("visitor-3", { qaMode: { token: "example-qa-token", previewIndexes: [{ activityIndex: 2, experienceIndex: 9 }] } }));
+    expect(tokens).toEqual([expect.objectContaining({ "activity.id": 102, "experience.name": "EU express", "offer.id": 1013 })]);
+    const pastTheLast = await deliver(execute("visitor-3", { qaMode: { token: "example-qa-token", previewIndexes: [{ activityIndex: 1, experienceIndex: 9 }] } }));
     expect(pastTheLast.body.execute).toEqual((await deliver(execute("visitor-3", { qaMode: { token: "example-qa-token" } }))).body.execute);
     const wrongToken = await deliver(execute("visitor-3", { qaMode: { token: "nope", previewIndexes: [] } }));
     expect(wrongToken).toEqual({ status: 400, body: { status: 400, message: "Invalid QA token" } });
@@ -77,8 +79,9 @@ describe("mboxgen emulate", () => {
     const { body } = await deliver({ id: { tntId: "visitor-4" }, context: { channel: "web" }, prefetch: { mboxes: [{ name: "promo-strip", index: 1 }] } });
     for (const option of body.prefetch.mboxes[0].options) {
       expect(Object.keys(option.responseTokens).sort()).toEqual(
-        ["activity.id", "activity.name", "activity.type", "experience.id", "experience.name", "offer.id", "offer.name"].sort(),
+        ["activity.decisioningMethod", "activity.id", "activity.name", "activity.type", "experience.id", "experience.name", "offer.id", "offer.name", "option.id", "option.name"].sort(),
       );
+      expect(option.responseTokens["activity.decisioningMethod"]).toBe("server-side");
       expect(option.eventToken).toMatch(/^[A-Za-z0-9+/=]+$/);
     }
   });
@@ -128,5 +131,33 @@ describe("mboxgen emulate", () => {
       expect(described(ours)).toEqual(described(adobe));
       expect(ours.asObject("demo-engineering-flags")).toHaveProperty("checkoutFlow");
     }
+  });
+
+  it("serves its rules artifact at Adobe's path with an ETag, and a 304 for the same ETag", async () => {
+    const first = await fetch(emulator.artifactUrl);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"[0-9a-f]{16}"$/);
+    const artifact = (await first.json()) as any;
+    expect(artifact).toMatchObject({ version: "1.0.0", meta: { clientCode: "emulator" }, localMboxes: mboxes });
+    expect(artifact.rules.mboxes["promo-strip"]).toHaveLength(6);
+    expect((await fetch(emulator.artifactUrl, { headers: { "If-None-Match": etag } })).status).toBe(304);
+    expect((await fetch(`${emulator.url}/emulator/staging/v1/some-property/rules.json`)).status).toBe(200);
+  });
+
+  it("a remote app and an on-device app get the same experience for the same visitor", async () => {
+    const remote = createTargetClient({ client: "emulator", organizationId: "EMU@AdobeOrg", serverDomain: emulator.serverDomain, secure: false });
+    const onDevice = createOnDeviceClient({ client: "emulator", organizationId: "EMU@AdobeOrg", serverDomain: emulator.serverDomain, secure: false, decisioningMethod: "on-device", artifactLocation: emulator.artifactUrl, pollingInterval: 0 });
+    await onDevice.ready;
+    const seen = new Set<string>();
+    for (let visitor = 0; visitor < 120; visitor += 1) {
+      const region = ["eu", "us", "ch", "jp"][visitor % 4]!;
+      const request = { id: { tntId: `same-${visitor}` }, context: { channel: "web" as const }, execute: { mboxes: mboxes.map((name, index) => ({ name, index: index + 1, parameters: { region } })) } };
+      const [fromServer, fromDevice] = await Promise.all([remote.getAttributes(mboxes, { request }), onDevice.getAttributes(mboxes, { request })]);
+      expect(fromDevice.asObject(), `visitor ${visitor}`).toEqual(fromServer.asObject());
+      seen.add(JSON.stringify(fromServer.asObject()));
+    }
+    expect(seen.size).toBeGreaterThan(10);
+    await onDevice.close();
   });
 });
