@@ -21,6 +21,7 @@ import {
   type ParseDomain,
 } from "./decisioning-context.js";
 import type { DeliveryRequest, MboxRequest, Notification, Option, RequestDetails, ViewRequest } from "./delivery-types.js";
+import { setOwn } from "./attributes-provider.js";
 import { createUuid32 } from "./ids.js";
 import { compileLogic, type CompiledLogic } from "./json-logic.js";
 
@@ -35,11 +36,12 @@ const GEO_TOKENS: Array<[token: string, field: "city" | "country" | "region" | "
 ];
 const TIME_VARIABLES = new Set(["current_timestamp", "current_time", "current_day"]);
 const EVERYTHING: ContextNeeds = { time: true, user: true, page: true, referring: true, geo: true, mbox: true };
+const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 type Mode = "execute" | "prefetch";
 type RequestType = "mbox" | "view";
 
-/** A rule, compiled. */
+/** A rule, compiled: its condition a closure, its consequence post-processed per mode ahead of time. */
 interface CompiledRule {
   rule: ArtifactRule;
   ruleKey: unknown;
@@ -50,6 +52,20 @@ interface CompiledRule {
   metaTokens: Record<string, unknown>;
   /** Why the rule can never match (no meta, say), when it cannot. */
   problem: string | undefined;
+  /** The consequence without options and metrics (its name, mostly). */
+  consequenceRest: Record<string, unknown>;
+  /** The consequence's options and metrics as they are. */
+  sourceOptions: Option[];
+  metrics: ArtifactMetric[];
+  /** Execute: options that are not blank, without event tokens; click metrics only. */
+  executeOptions: Array<Record<string, unknown>>;
+  clickMetrics: ArtifactMetric[];
+  /** Prefetch: options with their event token, a display metric's when they have none. */
+  prefetchOptions: Array<Record<string, unknown>>;
+  /** Whether an option has content with campaign macros to replace (html or actions). */
+  hasMacros: boolean;
+  /** Whether the consequence has more than name, options and metrics that a response would copy deeply. */
+  consequenceIsDeep: boolean;
 }
 
 /** An artifact turned into closures, ready for `decide`. */
@@ -126,6 +142,10 @@ function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, ro
       problem = `its condition cannot be compiled (${error instanceof Error ? error.message : String(error)})`;
     }
   }
+  const consequence = isObject(rule?.consequence) ? rule.consequence : {};
+  const { options: _options, metrics: _metrics, ...consequenceRest } = consequence;
+  const sourceOptions: Option[] = Array.isArray(consequence.options) ? consequence.options : [];
+  const metrics: ArtifactMetric[] = Array.isArray(consequence.metrics) ? consequence.metrics : [];
   return {
     rule,
     ruleKey: rule?.ruleKey,
@@ -134,6 +154,25 @@ function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, ro
     propertyTokens: Array.isArray(rule?.propertyTokens) ? rule.propertyTokens : [],
     metaTokens,
     problem,
+    consequenceRest,
+    sourceOptions,
+    metrics,
+    executeOptions: sourceOptions
+      .filter((option) => !(option?.type === undefined && option?.content === undefined))
+      .map((option) => {
+        const { eventToken: _eventToken, ...rest } = option as Option & Record<string, unknown>;
+        return rest;
+      }),
+    clickMetrics: metrics.filter((metric) => metric?.type === "click"),
+    prefetchOptions: sourceOptions.map((option, position) => {
+      let eventToken = option?.eventToken;
+      if (eventToken === undefined && metrics.length > position && metrics[position]?.type === "display") eventToken = metrics[position]!.eventToken;
+      return eventToken === undefined ? { ...option } : { ...option, eventToken };
+    }),
+    hasMacros: sourceOptions.some((option) => option?.type === "html" || option?.type === "actions"),
+    consequenceIsDeep:
+      Object.values(consequenceRest).some(isObjectValue) ||
+      sourceOptions.some((option) => isObject(option) && Object.entries(option).some(([key, value]) => key !== "content" && isObjectValue(value))),
   };
 }
 
@@ -194,22 +233,35 @@ export function findRemoteDependency(compiled: CompiledArtifact, request: Delive
   return { remoteNeeded: remoteMboxSet.size > 0 || remoteViewSet.size > 0, remoteMboxes: [...remoteMboxSet], remoteViews: [...remoteViewSet] };
 }
 
-/** A JSON copy: what Adobe's `JSON.parse(JSON.stringify(...))` gives, without the text in between. */
+/**
+ * A JSON copy: what Adobe's `JSON.parse(JSON.stringify(...))` gives, without the text in between.
+ * Every decision gets fresh objects, so a caller that changes them never changes the artifact.
+ */
 function cloneJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined || typeof item === "function" ? null : cloneJson(item)));
-  if (typeof value === "object" && value !== null) {
-    if (typeof (value as { toJSON?: unknown }).toJSON === "function") return JSON.parse(JSON.stringify(value));
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item === undefined || typeof item === "function") continue;
-      // Own data properties only, also for a key named __proto__.
-      Object.defineProperty(copy, key, { value: cloneJson(item), enumerable: true, writable: true, configurable: true });
+  if (typeof value !== "object" || value === null) return typeof value === "number" && !Number.isFinite(value) ? null : value;
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index += 1) {
+      const item = value[index];
+      copy[index] = item === undefined || typeof item === "function" ? null : cloneJson(item);
     }
     return copy;
   }
-  if (typeof value === "number" && !Number.isFinite(value)) return null;
-  return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return JSON.parse(JSON.stringify(value));
+  const copy: Record<string, unknown> = {};
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === "function") continue;
+    // `=` would set the prototype for a key named __proto__; JSON.parse makes it an own property.
+    if (key === "__proto__") setOwn(copy, key, cloneJson(item));
+    else copy[key] = cloneJson(item);
+  }
+  return copy;
+}
+
+function isObjectValue(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
@@ -301,6 +353,7 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
   const baseTokens: Record<string, unknown> = { "activity.decisioningMethod": "on-device" };
   for (const [token, field] of compiled.geoTokens) if (geo?.[field] !== undefined) baseTokens[token] = geo[field];
   const propertyToken = request.property?.token;
+  const sharedContext: Record<string, unknown> = { ...context, page: undefined, referring: undefined, mbox: undefined, allocation: 0 };
   const visitorId = allocationVisitorId(request.id);
   const notifications: Notification[] = [];
   const seenEvents = new Set<string>();
@@ -357,7 +410,19 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
     }
     let mbox = mboxContexts.get(detail);
     if (!mbox && (needs.mbox || tracing)) mboxContexts.set(detail, (mbox = createMboxContext(detail.parameters as Record<string, unknown> | undefined)));
-    const ruleContext: Record<string, unknown> = { ...context, page, referring, mbox: mbox ?? {}, allocation: computeAllocation(options.client, rule.activityId, visitorId) };
+    const allocation = computeAllocation(options.client, rule.activityId, visitorId);
+    // A trace keeps each activity's first rule context, so it gets its own objects; otherwise one
+    // context object serves every rule of the call.
+    let ruleContext: Record<string, unknown>;
+    if (tracing) {
+      ruleContext = { ...context, page, referring, mbox: mbox ?? {}, allocation };
+    } else {
+      ruleContext = sharedContext;
+      ruleContext.page = page;
+      ruleContext.referring = referring;
+      ruleContext.mbox = mbox ?? EMPTY;
+      ruleContext.allocation = allocation;
+    }
     let satisfied: unknown;
     try {
       satisfied = rule.condition(ruleContext);
@@ -368,48 +433,35 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
     tracer?.ruleEvaluated(rule, ruleContext, Boolean(satisfied));
     if (!satisfied) return undefined;
 
-    const consequence = isObject(rule.rule.consequence) ? rule.rule.consequence : {};
-    const sourceOptions: Option[] = Array.isArray(consequence.options) ? consequence.options : [];
-    const metrics: ArtifactMetric[] = Array.isArray(consequence.metrics) ? consequence.metrics : [];
-    const response: Record<string, unknown> = { ...consequence, index: detail.index };
+    const response: Record<string, unknown> = { ...rule.consequenceRest };
+    if (!pageLoad && detail.index !== undefined) response.index = detail.index;
     let responseOptions: Array<Record<string, unknown>>;
     if (mode === "execute") {
-      addNotification(response.name as string | undefined, sourceOptions, tracer?.notification(rule));
-      responseOptions = sourceOptions
-        .filter((option) => !(option?.type === undefined && option?.content === undefined))
-        .map((option) => {
-          const { eventToken: _eventToken, ...rest } = option as Option & Record<string, unknown>;
-          return rest;
-        });
-      const clicks = metrics.filter((metric) => metric?.type === "click");
-      if (clicks.length > 0) response.metrics = clicks;
-      else delete response.metrics;
+      addNotification(rule.consequenceRest.name as string | undefined, rule.sourceOptions, tracer?.notification(rule));
+      responseOptions = rule.executeOptions;
+      if (rule.clickMetrics.length > 0) response.metrics = rule.clickMetrics;
     } else {
-      responseOptions = sourceOptions.map((option, position) => {
-        let eventToken = option?.eventToken;
-        if (eventToken === undefined && metrics.length > position && metrics[position]?.type === "display") eventToken = metrics[position]!.eventToken;
-        return { ...option, eventToken };
-      });
-      if (type !== "view") delete response.metrics;
+      responseOptions = rule.prefetchOptions;
+      if (type === "view") response.metrics = rule.metrics;
     }
-    const tokens = { ...rule.metaTokens, ...baseTokens };
     const meta = rule.rule.meta as Record<string, unknown>;
+    // Fresh objects for everything a caller could change: the artifact's own are never handed out.
     response.options = responseOptions.map((option) => {
-      const withTokens: Record<string, unknown> = { ...option, responseTokens: tokens };
+      const withTokens: Record<string, unknown> = { ...option, content: cloneJson(option.content), responseTokens: { ...rule.metaTokens, ...baseTokens } };
+      if (option.content === undefined) delete withTokens.content;
+      if (!rule.hasMacros) return withTokens;
       if (option.type === "html") withTokens.content = replaceMacros(option.content, meta, detail);
       else if (option.type === "actions" && Array.isArray(option.content)) {
-        withTokens.content = option.content.map((action: Record<string, unknown>) => ({ ...action, content: replaceMacros(action?.content, meta, detail) }));
+        withTokens.content = option.content.map((action: Record<string, unknown>) => cloneJson({ ...action, content: replaceMacros(action?.content, meta, detail) }));
       }
       return withTokens;
     });
-    response.trace = tracer?.result();
-    withoutUndefined(response);
-    if (pageLoad) {
-      delete response.index;
-      delete response.name;
-      delete response.trace;
-    }
-    return cloneJson(response) as Record<string, unknown>;
+    if (response.metrics !== undefined) response.metrics = cloneJson(response.metrics);
+    // For a page load the trace is taken (the page-load decision keeps the last one), not kept here.
+    const trace = tracer?.result();
+    if (!pageLoad && trace !== undefined) response.trace = cloneJson(trace);
+    if (pageLoad) delete response.name;
+    return tracing || rule.consequenceIsDeep ? (cloneJson(response) as Record<string, unknown>) : response;
   }
 
   function mboxDecisions(mode: Mode, mboxRequest: MboxRequest, tracer: Tracer | undefined, pageLoad = false): Array<Record<string, unknown>> {
