@@ -50,6 +50,8 @@ interface CompiledRule {
   propertyTokens: readonly unknown[];
   /** The response tokens from the rule's meta that the artifact lists. */
   metaTokens: Record<string, unknown>;
+  /** `metaTokens` with `activity.decisioningMethod`: an option's response tokens before geo. */
+  responseTokens: Record<string, unknown>;
   /** Why the rule can never match (no meta, say), when it cannot. */
   problem: string | undefined;
   /** The consequence without options and metrics (its name, mostly). */
@@ -57,15 +59,17 @@ interface CompiledRule {
   /** The consequence's options and metrics as they are. */
   sourceOptions: Option[];
   metrics: ArtifactMetric[];
-  /** Execute: options that are not blank, without event tokens; click metrics only. */
+  /** Execute: options that are not blank, without event tokens (as `optionTemplate`s); click metrics only. */
   executeOptions: Array<Record<string, unknown>>;
   clickMetrics: ArtifactMetric[];
   /** Prefetch: options with their event token, a display metric's when they have none. */
   prefetchOptions: Array<Record<string, unknown>>;
+  /** Whether the consequence is a name, options and metrics only, as Target writes it. */
+  plainConsequence: boolean;
   /** Whether an option has content with campaign macros to replace (html or actions). */
   hasMacros: boolean;
-  /** Whether the consequence has more than name, options and metrics that a response would copy deeply. */
-  consequenceIsDeep: boolean;
+  /** Whether options or response tokens hold objects besides the content, so each decision copies them deeply. */
+  optionsAreDeep: boolean;
 }
 
 /** An artifact turned into closures, ready for `decide`. */
@@ -79,6 +83,24 @@ export interface CompiledArtifact {
   readonly viewRules: ReadonlyMap<string, CompiledRule[]>;
   readonly allViewRules: readonly CompiledRule[];
   readonly geoTokens: ReadonlyArray<[string, "city" | "country" | "region" | "latitude" | "longitude"]>;
+  /** The artifact's `remoteMboxes`, `localMboxes`, `remoteViews` and `localViews` as lookups. */
+  readonly locality: { mboxes: Locality; views: Locality };
+}
+
+/** Where the artifact says names are decided: `remote` maps a name to its first position in the artifact's list. */
+interface Locality {
+  remote: ReadonlyMap<unknown, number>;
+  remoteNames: readonly unknown[];
+  local: ReadonlySet<unknown>;
+}
+
+function localityOf(remote: unknown, local: unknown): Locality {
+  const remoteNames = Array.isArray(remote) ? remote : [];
+  const positions = new Map<unknown, number>();
+  remoteNames.forEach((name, position) => {
+    if (!positions.has(name)) positions.set(name, position);
+  });
+  return { remote: positions, remoteNames, local: new Set(Array.isArray(local) ? local : []) };
 }
 
 /** Which mboxes and views a request needs the Delivery API for. */
@@ -98,12 +120,16 @@ export interface DecideOptions {
   artifactTrace: () => Record<string, unknown>;
   /** Told once per rule that cannot be evaluated: an unknown operator, a malformed rule. */
   onRuleProblem: (rule: ArtifactRule, problem: string) => void;
+  /** The request's remote dependency, when the caller has it already. */
+  remote?: RemoteDependency | undefined;
 }
 
 /** A decision: the Delivery API response Adobe's engine would give, and its display notifications. */
 export interface Decision {
   response: Record<string, unknown>;
   notifications: Notification[];
+  /** What the artifact cannot decide: the response's status is 206 when anything. */
+  remote: RemoteDependency;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -128,6 +154,14 @@ function collectVariables(logic: unknown, roots: Set<string>): boolean {
   return collectVariables(values, roots);
 }
 
+/**
+ * An option as JSON has it, with a `responseTokens` slot: every decision copies it and fills the
+ * slot, which is much faster in V8 than adding a property to each copy.
+ */
+function optionTemplate(option: Record<string, unknown>): Record<string, unknown> {
+  return { ...(cloneJson(option) as Record<string, unknown>), responseTokens: undefined };
+}
+
 function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, roots: Set<string>, dynamic: { value: boolean }): CompiledRule {
   const meta = isObject(rule?.meta) ? rule.meta : undefined;
   const metaTokens: Record<string, unknown> = {};
@@ -146,6 +180,18 @@ function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, ro
   const { options: _options, metrics: _metrics, ...consequenceRest } = consequence;
   const sourceOptions: Option[] = Array.isArray(consequence.options) ? consequence.options : [];
   const metrics: ArtifactMetric[] = Array.isArray(consequence.metrics) ? consequence.metrics : [];
+  const responseTokens = cloneJson({ ...metaTokens, "activity.decisioningMethod": "on-device" }) as Record<string, unknown>;
+  const executeOptions = sourceOptions
+    .filter((option) => !(option?.type === undefined && option?.content === undefined))
+    .map((option) => {
+      const { eventToken: _eventToken, ...rest } = option as Option & Record<string, unknown>;
+      return optionTemplate(rest);
+    });
+  const prefetchOptions = sourceOptions.map((option, position) => {
+    let eventToken = option?.eventToken;
+    if (eventToken === undefined && metrics.length > position && metrics[position]?.type === "display") eventToken = metrics[position]!.eventToken;
+    return optionTemplate(eventToken === undefined ? { ...option } : { ...option, eventToken });
+  });
   return {
     rule,
     ruleKey: rule?.ruleKey,
@@ -153,26 +199,19 @@ function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, ro
     condition,
     propertyTokens: Array.isArray(rule?.propertyTokens) ? rule.propertyTokens : [],
     metaTokens,
+    responseTokens,
     problem,
     consequenceRest,
     sourceOptions,
     metrics,
-    executeOptions: sourceOptions
-      .filter((option) => !(option?.type === undefined && option?.content === undefined))
-      .map((option) => {
-        const { eventToken: _eventToken, ...rest } = option as Option & Record<string, unknown>;
-        return rest;
-      }),
+    executeOptions,
     clickMetrics: metrics.filter((metric) => metric?.type === "click"),
-    prefetchOptions: sourceOptions.map((option, position) => {
-      let eventToken = option?.eventToken;
-      if (eventToken === undefined && metrics.length > position && metrics[position]?.type === "display") eventToken = metrics[position]!.eventToken;
-      return eventToken === undefined ? { ...option } : { ...option, eventToken };
-    }),
+    prefetchOptions,
+    plainConsequence: Object.keys(consequenceRest).length === 1 && Object.hasOwn(consequenceRest, "name") && !isObjectValue(consequenceRest.name),
     hasMacros: sourceOptions.some((option) => option?.type === "html" || option?.type === "actions"),
-    consequenceIsDeep:
-      Object.values(consequenceRest).some(isObjectValue) ||
-      sourceOptions.some((option) => isObject(option) && Object.entries(option).some(([key, value]) => key !== "content" && isObjectValue(value))),
+    optionsAreDeep:
+      Object.values(responseTokens).some(isObjectValue) ||
+      [...executeOptions, ...prefetchOptions].some((option) => Object.entries(option).some(([key, value]) => key !== "content" && isObjectValue(value))),
   };
 }
 
@@ -205,32 +244,43 @@ export function compileArtifact(artifact: DecisioningArtifact): CompiledArtifact
     viewRules,
     allViewRules: [...viewRules.values()].flat(),
     geoTokens: GEO_TOKENS.filter(([token]) => tokens.has(token)),
+    locality: { mboxes: localityOf(artifact.remoteMboxes, artifact.localMboxes), views: localityOf(artifact.remoteViews, artifact.localViews) },
   };
 }
 
+// The names of a request's mboxes or views, prefetch first, each once.
 function namesOf(request: DeliveryRequest, key: "mboxes" | "views"): string[] {
-  const names = new Set<string>();
+  const names: string[] = [];
   for (const section of [request.prefetch, request.execute] as Array<Record<string, unknown> | undefined>) {
     const items = section?.[key];
     if (!Array.isArray(items)) continue;
-    for (const item of items as Array<{ name?: unknown }>) if (item?.name !== undefined) names.add(item.name as string);
+    for (const item of items as Array<{ name?: unknown }>) {
+      const name = item?.name as string;
+      if (name !== undefined && !names.includes(name)) names.push(name);
+    }
   }
-  return [...names];
+  return names;
+}
+
+// The requested names the artifact lists as remote, in the artifact's order, then those it does not list as local.
+function remoteNamesOf(requested: readonly string[], locality: Locality): string[] {
+  if (requested.every((name) => locality.local.has(name) && !locality.remote.has(name))) return [];
+  const remote = new Set<unknown>(requested.filter((name) => locality.remote.has(name)).sort((left, right) => locality.remote.get(left)! - locality.remote.get(right)!));
+  for (const name of requested) if (!locality.local.has(name)) remote.add(name);
+  return [...remote] as string[];
 }
 
 /** Which requested mboxes and views the artifact cannot decide (Adobe's `hasRemoteDependency`). */
 export function findRemoteDependency(compiled: CompiledArtifact, request: DeliveryRequest): RemoteDependency {
-  const { remoteMboxes = [], localMboxes = [], remoteViews = [], localViews = [] } = compiled.artifact;
+  const { mboxes: mboxLocality, views: viewLocality } = compiled.locality;
   const mboxes = namesOf(request, "mboxes");
   if (isObject(request.execute?.pageLoad) || isObject(request.prefetch?.pageLoad)) mboxes.push(DEFAULT_GLOBAL_MBOX);
   const views = namesOf(request, "views");
-  const remoteMboxSet = new Set([...remoteMboxes.filter((name) => mboxes.includes(name)), ...mboxes.filter((name) => !localMboxes.includes(name))]);
+  const remoteMboxes = remoteNamesOf(mboxes, mboxLocality);
   const requestedViews = [request.prefetch, request.execute].some((section) => Array.isArray((section as { views?: unknown } | undefined)?.views));
-  const remoteViewSet =
-    requestedViews && views.length === 0
-      ? new Set(remoteViews)
-      : new Set([...remoteViews.filter((name) => views.includes(name)), ...views.filter((name) => !localViews.includes(name))]);
-  return { remoteNeeded: remoteMboxSet.size > 0 || remoteViewSet.size > 0, remoteMboxes: [...remoteMboxSet], remoteViews: [...remoteViewSet] };
+  // Asking for views without naming any asks for all of them.
+  const remoteViews = requestedViews && views.length === 0 ? ([...new Set(viewLocality.remoteNames)] as string[]) : remoteNamesOf(views, viewLocality);
+  return { remoteNeeded: remoteMboxes.length > 0 || remoteViews.length > 0, remoteMboxes, remoteViews };
 }
 
 /**
@@ -350,15 +400,17 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
   const needs = tracing ? EVERYTHING : compiled.needs;
   const context = createDecisioningContext(requestContext, needs, options.parseDomain);
   const geo = context.geo ?? (compiled.geoTokens.length > 0 ? createGeoContext(requestContext.geo) : undefined);
-  const baseTokens: Record<string, unknown> = { "activity.decisioningMethod": "on-device" };
-  for (const [token, field] of compiled.geoTokens) if (geo?.[field] !== undefined) baseTokens[token] = geo[field];
+  let geoTokens: Array<[string, unknown]> | undefined;
+  for (const [token, field] of compiled.geoTokens) if (geo?.[field] !== undefined) (geoTokens ??= []).push([token, geo[field]]);
   const propertyToken = request.property?.token;
   const sharedContext: Record<string, unknown> = { ...context, page: undefined, referring: undefined, mbox: undefined, allocation: 0 };
   const visitorId = allocationVisitorId(request.id);
   const notifications: Notification[] = [];
-  const seenEvents = new Set<string>();
+  let lastActivityId: unknown;
+  let lastAllocation = 0;
   const timestamp = Date.now();
-  const mboxContexts = new Map<object, Record<string, unknown>>();
+  // The mbox context of each request detail, made once per call when rules read it.
+  let mboxContexts: Map<object, Record<string, unknown>> | undefined;
   let artifactTrace: Record<string, unknown> | undefined;
   let profile: Record<string, unknown> | undefined;
   const wrapTrace = (result: Record<string, unknown>): Record<string, unknown> => {
@@ -380,19 +432,46 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
   const byProperty = (rule: CompiledRule) =>
     propertyToken === undefined ? rule.propertyTokens.length === 0 : rule.propertyTokens.length === 0 || rule.propertyTokens.includes(propertyToken);
 
+  // Whether this call notifies `eventToken` of mbox `name` already: Adobe deduplicates by both.
+  // The lists are short (one notification per executed mbox), so a scan beats building sets.
+  function notified(name: string | undefined, eventToken: string): boolean {
+    for (const notification of notifications) if (notification.mbox?.name === name && notification.tokens!.includes(eventToken)) return true;
+    return false;
+  }
+
   function addNotification(name: string | undefined, options: Option[] | undefined, trace: ((notification: Notification) => void) | undefined): void {
     const tokens: string[] = [];
     for (const option of options ?? []) {
-      const key = `${name}-${option?.eventToken}`;
-      if (option?.eventToken !== undefined && !seenEvents.has(key)) {
-        tokens.push(option.eventToken);
-        seenEvents.add(key);
-      }
+      const eventToken = option?.eventToken;
+      if (eventToken !== undefined && !notified(name, eventToken) && !tokens.includes(eventToken)) tokens.push(eventToken);
     }
     if (tokens.length === 0) return;
     const notification = { id: createUuid32(), impressionId: createUuid32(), timestamp, type: "display", mbox: { name }, tokens } as Notification;
     trace?.(notification);
     notifications.push(notification);
+  }
+
+  // An option as the response carries it: its content copied, campaign macros replaced, the
+  // rule's response tokens with this call's geo tokens.
+  function optionWithTokens(option: Record<string, unknown>, rule: CompiledRule, detail: RequestDetails & { name?: string | undefined }): Record<string, unknown> {
+    const decided: Record<string, unknown> = { ...option };
+    const content = option.content;
+    if (typeof content === "object" && content !== null) decided.content = cloneJson(content);
+    const responseTokens = { ...rule.responseTokens };
+    if (geoTokens) for (const [token, value] of geoTokens) responseTokens[token] = value;
+    decided.responseTokens = responseTokens;
+    return optionWithMacros(rule.optionsAreDeep ? (cloneJson(decided) as Record<string, unknown>) : decided, rule, detail);
+  }
+
+  function optionWithMacros(decided: Record<string, unknown>, rule: CompiledRule, detail: RequestDetails & { name?: string | undefined }): Record<string, unknown> {
+    if (!rule.hasMacros) return decided;
+    const content = decided.content;
+    const meta = rule.rule.meta as Record<string, unknown>;
+    if (decided.type === "html") decided.content = replaceMacros(content, meta, detail);
+    else if (decided.type === "actions" && Array.isArray(content)) {
+      decided.content = content.map((action: Record<string, unknown>) => cloneJson({ ...action, content: replaceMacros(action?.content, meta, detail) }));
+    }
+    return decided;
   }
 
   /** Adobe's processRule with the post-processors of `mode`; `undefined` when the rule does not match. */
@@ -408,9 +487,18 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
       page = createPageContext(detail.address, options.parseDomain);
       referring = createPageContext(detail.address, options.parseDomain);
     }
-    let mbox = mboxContexts.get(detail);
-    if (!mbox && (needs.mbox || tracing)) mboxContexts.set(detail, (mbox = createMboxContext(detail.parameters as Record<string, unknown> | undefined)));
-    const allocation = computeAllocation(options.client, rule.activityId, visitorId);
+    let mbox: Record<string, unknown> | undefined;
+    if (needs.mbox || tracing) {
+      mboxContexts ??= new Map();
+      mbox = mboxContexts.get(detail);
+      if (!mbox) mboxContexts.set(detail, (mbox = createMboxContext(detail.parameters as Record<string, unknown> | undefined)));
+    }
+    // The rules of an activity come one after another, and they share its allocation.
+    if (rule.activityId !== lastActivityId || lastActivityId === undefined) {
+      lastActivityId = rule.activityId;
+      lastAllocation = computeAllocation(options.client, rule.activityId, visitorId);
+    }
+    const allocation = lastAllocation;
     // A trace keeps each activity's first rule context, so it gets its own objects; otherwise one
     // context object serves every rule of the call.
     let ruleContext: Record<string, unknown>;
@@ -433,49 +521,50 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
     tracer?.ruleEvaluated(rule, ruleContext, Boolean(satisfied));
     if (!satisfied) return undefined;
 
-    const response: Record<string, unknown> = { ...rule.consequenceRest };
-    if (!pageLoad && detail.index !== undefined) response.index = detail.index;
     let responseOptions: Array<Record<string, unknown>>;
+    let metrics: ArtifactMetric[] | undefined;
     if (mode === "execute") {
       addNotification(rule.consequenceRest.name as string | undefined, rule.sourceOptions, tracer?.notification(rule));
       responseOptions = rule.executeOptions;
-      if (rule.clickMetrics.length > 0) response.metrics = rule.clickMetrics;
+      if (rule.clickMetrics.length > 0) metrics = rule.clickMetrics;
     } else {
       responseOptions = rule.prefetchOptions;
-      if (type === "view") response.metrics = rule.metrics;
+      if (type === "view") metrics = rule.metrics;
     }
-    const meta = rule.rule.meta as Record<string, unknown>;
     // Fresh objects for everything a caller could change: the artifact's own are never handed out.
-    response.options = responseOptions.map((option) => {
-      const withTokens: Record<string, unknown> = { ...option, content: cloneJson(option.content), responseTokens: { ...rule.metaTokens, ...baseTokens } };
-      if (option.content === undefined) delete withTokens.content;
-      if (!rule.hasMacros) return withTokens;
-      if (option.type === "html") withTokens.content = replaceMacros(option.content, meta, detail);
-      else if (option.type === "actions" && Array.isArray(option.content)) {
-        withTokens.content = option.content.map((action: Record<string, unknown>) => cloneJson({ ...action, content: replaceMacros(action?.content, meta, detail) }));
-      }
-      return withTokens;
-    });
-    if (response.metrics !== undefined) response.metrics = cloneJson(response.metrics);
-    // For a page load the trace is taken (the page-load decision keeps the last one), not kept here.
+    const decidedOptions: Array<Record<string, unknown>> = new Array(responseOptions.length);
+    for (let position = 0; position < responseOptions.length; position += 1) decidedOptions[position] = optionWithTokens(responseOptions[position]!, rule, detail);
+    // A page load's decision has no name or index; its trace is taken (the page-load decision
+    // keeps the last one), not kept here. Object literals keep V8 on its fast path.
+    const index = pageLoad ? undefined : detail.index;
+    let response: Record<string, unknown>;
+    if (rule.plainConsequence) {
+      const name = rule.consequenceRest.name;
+      response = pageLoad ? { options: decidedOptions } : index === undefined ? { name, options: decidedOptions } : { name, options: decidedOptions, index };
+    } else {
+      response = { ...(cloneJson(rule.consequenceRest) as Record<string, unknown>), options: decidedOptions };
+      if (pageLoad) delete response.name;
+      if (index !== undefined) response.index = index;
+    }
+    if (metrics !== undefined) response.metrics = cloneJson(metrics);
     const trace = tracer?.result();
     if (!pageLoad && trace !== undefined) response.trace = cloneJson(trace);
-    if (pageLoad) delete response.name;
-    return tracing || rule.consequenceIsDeep ? (cloneJson(response) as Record<string, unknown>) : response;
+    return response;
   }
 
   function mboxDecisions(mode: Mode, mboxRequest: MboxRequest, tracer: Tracer | undefined, pageLoad = false): Array<Record<string, unknown>> {
     const isGlobal = mboxRequest.name === compiled.globalMbox;
     tracer?.request(mode, "mbox", mboxRequest, context);
     const results: Array<Record<string, unknown>> = [];
-    const matchedKeys = new Set<unknown>();
+    // The global mbox takes one rule per rule key; any other mbox its first match.
+    const matchedKeys = isGlobal ? new Set<unknown>() : undefined;
     for (const rule of compiled.mboxRules.get(mboxRequest.name) ?? []) {
-      if (!byProperty(rule) || (isGlobal && matchedKeys.has(rule.ruleKey))) continue;
+      if (!byProperty(rule) || matchedKeys?.has(rule.ruleKey)) continue;
       const result = evaluate(rule, mboxRequest, "mbox", mode, tracer, pageLoad);
       if (!result) continue;
       results.push(result);
+      if (!matchedKeys) break;
       matchedKeys.add(rule.ruleKey);
-      if (!isGlobal) break;
     }
     if (!isGlobal && results.length === 0) {
       // A blank entry, its trace not copied: Adobe's later evaluations still add to its arrays.
@@ -526,22 +615,28 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
     if (section === undefined) return undefined;
     const tracer = tracing ? createTracer(compiled, wrapTrace) : undefined;
     const result: Record<string, unknown> = {};
-    if (section.mboxes) result.mboxes = section.mboxes.flatMap((mbox) => mboxDecisions(mode, mbox, tracer));
-    if (section.views) result.views = section.views.flatMap((view) => viewDecisions(mode, view, tracer));
+    if (section.mboxes) {
+      const mboxes: Array<Record<string, unknown>> = [];
+      for (const mbox of section.mboxes) mboxes.push(...mboxDecisions(mode, mbox, tracer));
+      result.mboxes = mboxes;
+    }
+    if (section.views) {
+      const views: Array<Record<string, unknown>> = [];
+      for (const view of section.views) views.push(...viewDecisions(mode, view, tracer));
+      result.views = views;
+    }
     if (section.pageLoad) result.pageLoad = pageLoadDecision(mode, section.pageLoad, tracer);
     return result;
   }
 
-  const dependency = findRemoteDependency(compiled, request);
+  const remote = options.remote ?? findRemoteDependency(compiled, request);
   const response = withoutUndefined({
-    status: dependency.remoteNeeded ? 206 : 200,
-    remoteMboxes: dependency.remoteMboxes,
-    remoteViews: dependency.remoteViews,
+    status: remote.remoteNeeded ? 206 : 200,
     requestId: request.requestId,
     id: { ...request.id },
     client: options.client,
     execute: sectionDecisions("execute"),
     prefetch: sectionDecisions("prefetch"),
   });
-  return { response, notifications };
+  return { response, notifications, remote };
 }

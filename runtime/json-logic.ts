@@ -152,23 +152,46 @@ export function compileLogic(logic: unknown): CompiledLogic {
         return items.reduce((accumulator: unknown, current: unknown) => scoped({ current, accumulator }), initialValue);
       };
     }
-    default: {
-      const operation = Object.hasOwn(OPERATIONS, operator) ? OPERATIONS[operator]! : undefined;
-      if (!operation) {
+    case "var": {
+      // A constant path (every artifact's case) is split once, here, instead of on every evaluation.
+      const [path, fallback] = Array.isArray(raw) ? raw : [raw];
+      const constant = (value: unknown) => !Array.isArray(value) && !isLogic(value);
+      if ((!Array.isArray(raw) || raw.length <= 2) && constant(path) && constant(fallback) && path !== undefined && path !== null && path !== "") {
+        const notFound = fallback === undefined ? null : fallback;
+        const keys = String(path).split(".");
         return (data) => {
-          for (const arg of args) arg(data);
-          throw new UnknownOperatorError(operator);
+          let value: any = data;
+          for (let index = 0; index < keys.length; index += 1) {
+            if (value === null || value === undefined) return notFound;
+            value = value[keys[index]!];
+            if (value === undefined) return notFound;
+          }
+          return value;
         };
       }
-      if (args.length === 1) {
-        const [only] = args as [CompiledLogic];
-        return (data) => operation.call(data, only(data));
-      }
-      if (args.length === 2) {
-        const [left, right] = args as [CompiledLogic, CompiledLogic];
-        return (data) => operation.call(data, left(data), right(data));
-      }
-      return (data) => operation.apply(data, args.map((arg) => arg(data)));
+      return generalOperation(operator, args);
     }
+    default:
+      return generalOperation(operator, args);
   }
+}
+
+// An operator of OPERATIONS applied to its evaluated arguments, with the data as `this`.
+function generalOperation(operator: string, args: CompiledLogic[]): CompiledLogic {
+  const operation = Object.hasOwn(OPERATIONS, operator) ? OPERATIONS[operator]! : undefined;
+  if (!operation) {
+    return (data) => {
+      for (const arg of args) arg(data);
+      throw new UnknownOperatorError(operator);
+    };
+  }
+  if (args.length === 1) {
+    const [only] = args as [CompiledLogic];
+    return (data) => operation.call(data, only(data));
+  }
+  if (args.length === 2) {
+    const [left, right] = args as [CompiledLogic, CompiledLogic];
+    return (data) => operation.call(data, left(data), right(data));
+  }
+  return (data) => operation.apply(data, args.map((arg) => arg(data)));
 }

@@ -13,7 +13,7 @@ import type { ArtifactRule, DecisioningArtifact } from "./artifact-types.js";
 import { createAttributesProvider, type AttributesProvider } from "./attributes-provider.js";
 import { convertCustomerIds, createEnvelope, createTargetClient as createRemoteClient, type TargetClient } from "./client.js";
 import type { GetOffersOptions, SendNotificationsOptions, TargetClientOptions, TargetResponseEnvelope } from "./client-types.js";
-import { compileArtifact, decide, findRemoteDependency, type CompiledArtifact } from "./decision-engine.js";
+import { compileArtifact, decide, findRemoteDependency, type CompiledArtifact, type RemoteDependency } from "./decision-engine.js";
 import type { ParseDomain } from "./decisioning-context.js";
 import { createDeliveryRequest, type DeliveryRequestInputs } from "./delivery-request.js";
 import type { DeliveryRequest, Geo, Notification, VisitorId } from "./delivery-types.js";
@@ -338,7 +338,7 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
     };
   }
 
-  function decideOnDevice(engine: CompiledArtifact, request: DeliveryRequest, callOptions: OnDeviceGetOffersOptions): TargetResponseEnvelope | Promise<TargetResponseEnvelope> {
+  function decideOnDevice(engine: CompiledArtifact, request: DeliveryRequest, callOptions: OnDeviceGetOffersOptions, dependency: RemoteDependency): TargetResponseEnvelope | Promise<TargetResponseEnvelope> {
     const cookieEntries = parseTargetCookie(callOptions.targetCookie);
     const locationHint = callOptions.targetLocationHint || remote.targetLocationHint;
     const cluster = extractClusterFromDeviceId(getDeviceId(cookieEntries)) || locationHint;
@@ -350,10 +350,8 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
         id: withVisitorId(request.id, locationHint),
         requestId: request.requestId || createUuid32(),
       };
-      const { response, notifications } = decide(engine, decided, { client: options.client, sessionId, parseDomain: parse, artifactTrace, onRuleProblem });
-      const { remoteMboxes, remoteViews } = findRemoteDependency(engine, request);
-      delete response.remoteMboxes;
-      delete response.remoteViews;
+      const { response, notifications } = decide(engine, decided, { client: options.client, sessionId, parseDomain: parse, artifactTrace, onRuleProblem, remote: dependency });
+      const { remoteMboxes, remoteViews } = dependency;
       const envelope = createEnvelope(options.organizationId, request, response, sessionId, cluster, callOptions.customerIds);
       envelope.meta = { decisioningMethod: "on-device", remoteMboxes, remoteViews };
       if (envelope.targetLocationHintCookie) remote.targetLocationHint = envelope.targetLocationHintCookie.value;
@@ -377,7 +375,8 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
       if (engine && (method === "on-device" || method === "hybrid")) {
         const request = createDeliveryRequest(callOptions.request!, requestInputs, visitorInputs(callOptions));
         // Hybrid sends the whole call to the Delivery API when any mbox or view needs it.
-        if (method === "on-device" || !findRemoteDependency(engine, request).remoteNeeded) return Promise.resolve(decideOnDevice(engine, request, callOptions));
+        const dependency = findRemoteDependency(engine, request);
+        if (method === "on-device" || !dependency.remoteNeeded) return Promise.resolve(decideOnDevice(engine, request, callOptions, dependency));
       }
       const { decisioningMethod: _method, ...remoteCall } = callOptions;
       return remote.getOffers(remoteCall).then((envelope) => {
