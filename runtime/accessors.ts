@@ -4,7 +4,7 @@
  * predicate per attribute; this file only applies it.
  */
 import type { GetOffersOptions } from "./client-types.js";
-import { setOwn } from "./attributes-provider.js";
+import { setOwn } from "./own-properties.js";
 import { deliveryResponseProblem } from "./delivery-response.js";
 import { isTargetError, TargetResponseError } from "./errors.js";
 

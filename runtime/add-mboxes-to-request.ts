@@ -1,4 +1,5 @@
 import type { DeliveryRequest, MboxRequest } from "./delivery-types.js";
+import { copyOwn } from "./own-properties.js";
 
 function mboxesOf(section: { mboxes?: unknown } | undefined): unknown[] | undefined {
   return Array.isArray(section?.mboxes) ? section.mboxes : undefined;
@@ -31,8 +32,14 @@ export function addMboxesToRequest(mboxNames: readonly string[], request: Delive
     }, 0) + 1;
   for (const name of mboxNames) {
     if (requestedNames.has(name)) continue;
-    mboxes.push({ name, index: nextIndex });
+    // `index` first, as the Delivery API model orders them.
+    mboxes.push({ index: nextIndex, name });
     nextIndex += 1;
   }
-  return { ...request, execute: { ...request.execute, mboxes } };
+  // Copied key by key: adding a key to a spread copy is slow in Node 20 (see copyOwn).
+  const execute = copyOwn(request.execute);
+  execute.mboxes = mboxes;
+  const result = copyOwn(request) as DeliveryRequest;
+  result.execute = execute;
+  return result;
 }

@@ -38,7 +38,9 @@ export function hashUnencodedChars(text: string): number {
  * new allocation on every call, as with Adobe's SDK).
  */
 export function allocationVisitorId(id: VisitorId | undefined): string {
-  return id?.marketingCloudVisitorId || (id?.tntId ? id.tntId.split(".")[0] : "") || id?.thirdPartyId || createUuid32();
+  const tntId = id?.tntId;
+  const dot = tntId ? tntId.indexOf(".") : -1;
+  return id?.marketingCloudVisitorId || (tntId ? (dot === -1 ? tntId : tntId.slice(0, dot)) : "") || id?.thirdPartyId || createUuid32();
 }
 
 /** The visitor's allocation in an activity: 0 to 99.99. `salt` is `"0"` for campaigns, as Adobe's. */

@@ -1,5 +1,6 @@
 import type { DeliveryResponse, MboxResponse } from "./delivery-types.js";
 import type { TargetResponseEnvelope } from "./client-types.js";
+import { setOwn } from "./own-properties.js";
 
 /** The attributes of one mbox: the merged keys of its JSON offers. */
 export type MboxAttributes = Record<string, unknown>;
@@ -32,11 +33,6 @@ export interface AttributesProvider {
   getResponse(): TargetResponseEnvelope;
 }
 
-/** Assigns an own property, also for the key `__proto__`, which `=` would treat as the prototype. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
 
 function shallowCopy<Value>(source: Record<string, Value>): Record<string, Value> {
   const copy: Record<string, Value> = {};

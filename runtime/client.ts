@@ -11,7 +11,7 @@ import { createDeliveryRequest, type DeliveryRequestInputs } from "./delivery-re
 import type { CustomerId, DeliveryRequest, DeliveryResponse, MboxResponse, PageLoadResponse } from "./delivery-types.js";
 import { deliveryResponseProblem } from "./delivery-response.js";
 import { TargetResponseError, TargetUnsupportedError, TargetValidationError } from "./errors.js";
-import { postJson, type FetchFunction, type PostJsonOptions } from "./http.js";
+import { postJson, type FetchFunction, type PostJsonOptions, type TimeoutScope } from "./http.js";
 import { createUuid32 } from "./ids.js";
 import {
   createLocationHintCookie,
@@ -30,6 +30,7 @@ import {
   validateGetOffersOptions,
   validateSendNotificationsOptions,
 } from "./validation.js";
+import { copyOwn } from "./own-properties.js";
 import { getVisitorCookieName, parseVisitorCookie } from "./visitor-cookie.js";
 import { RUNTIME_VERSION } from "./version.js";
 
@@ -58,10 +59,20 @@ export interface TargetClient {
   targetLocationHint: string | undefined;
 }
 
-const DEFAULT_TIMEOUT = 3000;
+/** The Delivery API timeout when the `timeout` option is not set, in milliseconds. */
+export const DEFAULT_TIMEOUT = 3000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_RETRY_DELAY = 100;
 const AUTHENTICATED_STATES = ["unknown", "authenticated", "logged_out"] as const;
+
+/**
+ * The client's own Delivery API call, for the on-device client: its display notifications skip
+ * the envelope and share one timeout per batch. A symbol, so it is not part of the public client.
+ */
+export const DELIVER = Symbol("deliver");
+
+/** What `DELIVER` does: sends a call's request; resolves when the response was read and checked. */
+export type Deliver = (callOptions: GetOffersOptions & { request: DeliveryRequest }, sharedTimeout?: TimeoutScope) => Promise<unknown>;
 
 /** Adobe's visitor `setCustomerIDs` conversion (§5.4): `{code: "id"}` or `{code: {id, authState}}`. */
 export function convertCustomerIds(customerIds: Record<string, CustomerIdInput> | undefined): CustomerId[] | undefined {
@@ -111,7 +122,8 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
     retryDelay: config.retryDelay ?? DEFAULT_RETRY_DELAY,
   };
 
-  async function executeDelivery(callOptions: GetOffersOptions & { request: DeliveryRequest }): Promise<TargetResponseEnvelope> {
+  // One Delivery API call: the wire request built and sent, the response read and checked.
+  async function deliver(callOptions: GetOffersOptions & { request: DeliveryRequest }, sharedTimeout?: TimeoutScope) {
     const cookieEntries = parseTargetCookie(callOptions.targetCookie);
     const deviceId = getDeviceId(cookieEntries);
     const cluster = extractClusterFromDeviceId(deviceId) || callOptions.targetLocationHint || stickyLocationHint;
@@ -132,16 +144,21 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
     };
     const body = JSON.stringify(request);
     logger.debug?.("Request sent", host, body);
-    const parsed = await postJson(url, headers, body, httpOptions);
+    const parsed = await postJson(url, headers, body, httpOptions, sharedTimeout);
     // An empty 2xx (204, e.g. for a beacon) is an empty response, as Adobe's (§6.3).
     const problem = parsed === undefined ? undefined : deliveryResponseProblem(parsed);
     if (problem) throw new TargetResponseError("POST", url, problem);
     const response = (parsed ?? {}) as DeliveryResponse;
     logger.debug?.("Response received", response);
+    // The cluster sticks, from the request or the response's edge host (§7.5).
+    const locationHintCookie = createLocationHintCookie(cluster, response.edgeHost);
+    if (locationHintCookie) stickyLocationHint = locationHintCookie.value;
+    return { request, response, sessionId, cluster };
+  }
 
-    const envelope = createEnvelope(config.organizationId, request, response, sessionId, cluster, callOptions.customerIds);
-    if (envelope.targetLocationHintCookie) stickyLocationHint = envelope.targetLocationHintCookie.value;
-    return envelope;
+  async function executeDelivery(callOptions: GetOffersOptions & { request: DeliveryRequest }): Promise<TargetResponseEnvelope> {
+    const { request, response, sessionId, cluster } = await deliver(callOptions);
+    return createEnvelope(config.organizationId, request, response, sessionId, cluster, callOptions.customerIds);
   }
 
   // Not async: one promise less per call on the hot path; problems still reject, never throw.
@@ -156,7 +173,7 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
     }
   }
 
-  return {
+  const client: TargetClient & { [DELIVER]: Deliver } = {
     getOffers,
     getAttributes(mboxNames, callOptions) {
       // Everything inside the try: a throwing getter in the caller's options rejects too.
@@ -164,7 +181,9 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
         if (!Array.isArray(mboxNames)) throw new TargetValidationError(`getAttributes expects an array of mbox names, got ${typeof mboxNames}`);
         const options = callOptions ?? {};
         const request: DeliveryRequest = options.request || { context: { channel: "web" } };
-        return getOffers({ ...options, request: addMboxesToRequest(mboxNames, request) }).then(createAttributesProvider);
+        const offersOptions = copyOwn(options) as GetOffersOptions;
+        offersOptions.request = addMboxesToRequest(mboxNames, request);
+        return getOffers(offersOptions).then(createAttributesProvider);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -174,6 +193,7 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
       if (problem) throw new TargetValidationError(problem);
       return executeDelivery(callOptions);
     },
+    [DELIVER]: deliver,
     get targetLocationHint() {
       return stickyLocationHint;
     },
@@ -181,6 +201,7 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
       stickyLocationHint = hint;
     },
   };
+  return client;
 }
 
 function assertServerSide(decisioningMethod: string | undefined): void {

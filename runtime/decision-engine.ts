@@ -21,7 +21,7 @@ import {
   type ParseDomain,
 } from "./decisioning-context.js";
 import type { DeliveryRequest, MboxRequest, Notification, Option, RequestDetails, ViewRequest } from "./delivery-types.js";
-import { setOwn } from "./attributes-provider.js";
+import { copyOwn, setOwn } from "./own-properties.js";
 import { createUuid32 } from "./ids.js";
 import { compileLogic, type CompiledLogic } from "./json-logic.js";
 
@@ -314,11 +314,6 @@ function isObjectValue(value: unknown): boolean {
   return typeof value === "object" && value !== null;
 }
 
-function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
-  return record;
-}
-
 const MACRO = /\$\{([a-zA-Z0-9_.]*?)\}/gi;
 const MACRO_RENAMES: Record<string, string> = { campaign: "activity", recipe: "experience" };
 
@@ -403,7 +398,11 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
   let geoTokens: Array<[string, unknown]> | undefined;
   for (const [token, field] of compiled.geoTokens) if (geo?.[field] !== undefined) (geoTokens ??= []).push([token, geo[field]]);
   const propertyToken = request.property?.token;
-  const sharedContext: Record<string, unknown> = { ...context, page: undefined, referring: undefined, mbox: undefined, allocation: 0 };
+  const sharedContext = copyOwn(context);
+  sharedContext.page = undefined;
+  sharedContext.referring = undefined;
+  sharedContext.mbox = undefined;
+  sharedContext.allocation = 0;
   const visitorId = allocationVisitorId(request.id);
   const notifications: Notification[] = [];
   let lastActivityId: unknown;
@@ -446,7 +445,8 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
       if (eventToken !== undefined && !notified(name, eventToken) && !tokens.includes(eventToken)) tokens.push(eventToken);
     }
     if (tokens.length === 0) return;
-    const notification = { id: createUuid32(), impressionId: createUuid32(), timestamp, type: "display", mbox: { name }, tokens } as Notification;
+    // Keys in the wire order of the Delivery API's Notification model: the request copies it fastest.
+    const notification = { id: createUuid32(), impressionId: createUuid32(), type: "display", timestamp, tokens, mbox: { name } } as Notification;
     trace?.(notification);
     notifications.push(notification);
   }
@@ -630,13 +630,13 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
   }
 
   const remote = options.remote ?? findRemoteDependency(compiled, request);
-  const response = withoutUndefined({
-    status: remote.remoteNeeded ? 206 : 200,
-    requestId: request.requestId,
-    id: { ...request.id },
-    client: options.client,
-    execute: sectionDecisions("execute"),
-    prefetch: sectionDecisions("prefetch"),
-  });
+  const response: Record<string, unknown> = { status: remote.remoteNeeded ? 206 : 200 };
+  if (request.requestId !== undefined) response.requestId = request.requestId;
+  response.id = copyOwn(request.id);
+  response.client = options.client;
+  const execute = sectionDecisions("execute");
+  if (execute) response.execute = execute;
+  const prefetch = sectionDecisions("prefetch");
+  if (prefetch) response.prefetch = prefetch;
   return { response, notifications, remote };
 }

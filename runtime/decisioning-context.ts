@@ -5,7 +5,7 @@
  * artifact's rules read them (or a trace asks for all of them).
  */
 import type { Address, Context, Geo } from "./delivery-types.js";
-import { setOwn } from "./attributes-provider.js";
+import { setOwn } from "./own-properties.js";
 import type { DomainParts } from "./parse-domain.js";
 import { createUserContext, type UserContext } from "./user-agent.js";
 

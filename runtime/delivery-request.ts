@@ -22,23 +22,35 @@ const SHARED_MODELS: Record<string, string> = {
     "notifications:Notification qaMode{token listedActivitiesOnly evaluateAsTrueAudienceIds evaluateAsFalseAudienceIds previewIndexes{activityIndex experienceIndex}} preview{token}",
 };
 
-/** A parsed model: its fields in order, each with its nested model or `undefined` for a plain value. */
-type Model = Array<[field: string, nested: Model | undefined]>;
+/**
+ * A parsed model: its field names in order, each field's nested model (`undefined` for a plain
+ * value) at the same position, and each name's position.
+ */
+interface Model {
+  names: string[];
+  nested: Array<Model | undefined>;
+  positions: Map<string, number>;
+}
 
 const parsedModels: Record<string, Model> = {};
 
 // Reads one model from `tokens`, from `position` up to its closing brace or the end.
 function parseModel(tokens: string[], position = { at: 0 }): Model {
-  const model: Model = [];
+  const model: Model = { names: [], nested: [], positions: new Map() };
+  const add = (name: string, nested: Model | undefined) => {
+    model.positions.set(name, model.names.length);
+    model.names.push(name);
+    model.nested.push(nested);
+  };
   while (position.at < tokens.length) {
     const token = tokens[position.at++]!;
     if (token === "}") break;
     if (tokens[position.at] === "{") {
       position.at += 1;
-      model.push([token, parseModel(tokens, position)]);
+      add(token, parseModel(tokens, position));
     } else {
       const [field, shared] = token.split(":") as [string, string | undefined];
-      model.push([field, shared === undefined ? undefined : modelNamed(shared)]);
+      add(field, shared === undefined ? undefined : modelNamed(shared));
     }
   }
   return model;
@@ -52,17 +64,32 @@ function modelNamed(name: string): Model {
  * Copies `value` through a request model: only the model's fields, in its order, `undefined` and
  * `null` fields left out. Arrays are mapped item by item. Never mutates `value`.
  */
-export function pickModelFields(value: unknown, model: Model): unknown {
+export function pickModelFields(value: unknown, model: Model | undefined): unknown {
   if (value === null || value === undefined) return undefined;
+  if (!model || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((item) => pickModelFields(item, model));
-  if (typeof value !== "object") return value;
+  const prototype = Object.getPrototypeOf(value);
   const result: Record<string, unknown> = {};
-  // Model field names are never Object.prototype members, so a plain read is as safe as hasOwn.
-  for (const [name, nested] of model) {
-    const fieldValue = (value as Record<string, unknown>)[name];
-    if (fieldValue === undefined || fieldValue === null) continue;
-    result[name] = nested === undefined ? fieldValue : pickModelFields(fieldValue, nested);
+  if (prototype === Object.prototype || prototype === null) {
+    // A plain object has few of a model's many fields: visit its keys, as long as they come in
+    // the model's order (they usually do), instead of reading every field of the model.
+    let previous = -1;
+    for (const name in value) {
+      const position = model.positions.get(name);
+      if (position === undefined) continue;
+      if (position < previous) return pickModelFields(Object.create(value as object), model);
+      previous = position;
+      const fieldValue = (value as Record<string, unknown>)[name];
+      if (fieldValue !== undefined && fieldValue !== null) result[name] = pickModelFields(fieldValue, model.nested[position]);
+    }
+    return result;
   }
+  // Every field of the model, in its order; this also reads getters of class instances, as
+  // Adobe's generated client does.
+  model.names.forEach((name, position) => {
+    const fieldValue = (value as Record<string, unknown>)[name];
+    if (fieldValue !== undefined && fieldValue !== null) result[name] = pickModelFields(fieldValue, model.nested[position]);
+  });
   return result;
 }
 
@@ -177,11 +204,25 @@ function createSection<Section extends { pageLoad?: unknown; mboxes?: unknown; v
   return result as Section;
 }
 
+// The nested models of the request's fields, looked up once.
+const REQUEST_MODEL = modelNamed("DeliveryRequest");
+const fieldModel = (name: string): Model => REQUEST_MODEL.nested[REQUEST_MODEL.positions.get(name)!]!;
+const ID_MODEL = fieldModel("id");
+const TRACE_MODEL = fieldModel("trace");
+const CONTEXT_MODEL = fieldModel("context");
+const EXECUTE_MODEL = fieldModel("execute");
+const PREFETCH_MODEL = fieldModel("prefetch");
+const TELEMETRY_MODEL = fieldModel("telemetry");
+const NOTIFICATIONS_MODEL = fieldModel("notifications");
+const QA_MODE_MODEL = fieldModel("qaMode");
+const PREVIEW_MODEL = fieldModel("preview");
+
 /**
  * Builds the wire body of a Delivery API call from the caller's request, as Adobe's
  * `createDeliveryRequest` (TARGET-PROTOCOL.md §5.4-§5.5): defaults, visitor id, property token,
- * context rules, experienceCloud, re-indexed mboxes, falsy top-level keys removed, and every
- * field passed through the request models, in one pass. Pure: reads the request, never writes it.
+ * context rules, experienceCloud, re-indexed mboxes, falsy top-level keys removed (Adobe's
+ * removeEmptyKeys), and every field passed through the request models, in their order, in one
+ * pass. Pure: reads the request, never writes it.
  */
 export function createDeliveryRequest(
   request: DeliveryRequest,
@@ -189,41 +230,21 @@ export function createDeliveryRequest(
   visitor: VisitorInputs = {},
 ): DeliveryRequest {
   const result: Record<string, unknown> = {};
-  for (const [name, nested] of modelNamed("DeliveryRequest")) {
-    let value: unknown;
-    switch (name) {
-      case "requestId":
-        value = request.requestId ?? createUuid32();
-        break;
-      case "environmentId":
-        value = request.environmentId ?? inputs.environmentId;
-        break;
-      case "id":
-        value = pickModelFields(createVisitorId(request.id, visitor), nested!);
-        break;
-      case "property": {
-        const token = request.property?.token || inputs.propertyToken;
-        value = isNonEmptyString(token) ? { token } : undefined;
-        break;
-      }
-      case "context":
-        value = pickModelFields(createContext(request.context), nested!);
-        break;
-      case "experienceCloud":
-        value = createExperienceCloud(request.experienceCloud, visitor);
-        break;
-      case "execute":
-      case "prefetch":
-        value = pickModelFields(createSection(request[name], inputs, name === "prefetch"), nested!);
-        break;
-      case "notifications":
-        value = pickModelFields(createNotifications(request.notifications, inputs), nested!);
-        break;
-      default:
-        value = pickModelFields((request as Record<string, unknown>)[name], nested!);
-    }
-    // Adobe's removeEmptyKeys: falsy top-level values are left out.
-    if (value) result[name] = value;
-  }
+  let value: unknown;
+  if ((value = request.requestId ?? createUuid32())) result.requestId = value;
+  if ((value = request.impressionId)) result.impressionId = value;
+  if ((value = pickModelFields(createVisitorId(request.id, visitor), ID_MODEL))) result.id = value;
+  if ((value = request.environmentId ?? inputs.environmentId)) result.environmentId = value;
+  const token = request.property?.token || inputs.propertyToken;
+  if (isNonEmptyString(token)) result.property = { token };
+  if ((value = pickModelFields(request.trace, TRACE_MODEL))) result.trace = value;
+  if ((value = pickModelFields(createContext(request.context), CONTEXT_MODEL))) result.context = value;
+  if ((value = createExperienceCloud(request.experienceCloud, visitor))) result.experienceCloud = value;
+  if ((value = pickModelFields(createSection(request.execute, inputs, false), EXECUTE_MODEL))) result.execute = value;
+  if ((value = pickModelFields(createSection(request.prefetch, inputs, true), PREFETCH_MODEL))) result.prefetch = value;
+  if ((value = pickModelFields(request.telemetry, TELEMETRY_MODEL))) result.telemetry = value;
+  if ((value = pickModelFields(createNotifications(request.notifications, inputs), NOTIFICATIONS_MODEL))) result.notifications = value;
+  if ((value = pickModelFields(request.qaMode, QA_MODE_MODEL))) result.qaMode = value;
+  if ((value = pickModelFields(request.preview, PREVIEW_MODEL))) result.preview = value;
   return result as DeliveryRequest;
 }

@@ -144,13 +144,13 @@ export function isTargetError(value: unknown): value is TargetError {
 }
 
 /** True for an HTTP status error, from this realm or another. */
-export const isTargetHttpError = guardFor<TargetHttpError>("http");
+export const isTargetHttpError = /*#__PURE__*/ guardFor<TargetHttpError>("http");
 
 /** True for a timeout, from this realm or another. */
-export const isTargetTimeoutError = guardFor<TargetTimeoutError>("timeout");
+export const isTargetTimeoutError = /*#__PURE__*/ guardFor<TargetTimeoutError>("timeout");
 
 /** True for a network failure, from this realm or another. */
-export const isTargetNetworkError = guardFor<TargetNetworkError>("network");
+export const isTargetNetworkError = /*#__PURE__*/ guardFor<TargetNetworkError>("network");
 
 /** True for an unreadable 2xx response, from this realm or another. */
-export const isTargetResponseError = guardFor<TargetResponseError>("response");
+export const isTargetResponseError = /*#__PURE__*/ guardFor<TargetResponseError>("response");

@@ -77,6 +77,44 @@ async function readErrorBody(response: FetchResponse): Promise<unknown> {
 }
 
 /**
+ * One timeout for one or more requests started together: they share the deadline, the abort
+ * signal and the timer. Sharing matters on hot paths: an AbortController costs microseconds in
+ * Node and is kept until a full garbage collection, and the on-device client starts one
+ * notification request per decided call.
+ */
+export interface TimeoutScope {
+  /** An AbortController (typed structurally: the runtime's types need no DOM or Node typings), aborted when the timeout ends. */
+  readonly controller: { readonly signal: { readonly aborted: boolean }; abort(): void };
+  /** When the timeout ends, in `Date.now()` milliseconds. */
+  readonly deadline: number;
+  /** The timeout in milliseconds, for error messages. */
+  readonly timeout: number;
+  /** The timer that aborts (a number or a Node Timeout object). */
+  readonly timer: unknown;
+  /** How many timeouts the controller has served, this one included. */
+  readonly uses: number;
+}
+
+// Controllers whose requests all settled without an abort, each with how often it was handed out:
+// the next timeout takes one instead of a new AbortController. A fetch may keep its abort
+// listener until garbage collection (undici does), so a controller serves at most
+// MAX_CONTROLLER_USES requests: never more listeners than EventTarget's leak warning allows.
+const idleControllers: Array<[TimeoutScope["controller"], number]> = [];
+const MAX_CONTROLLER_USES = 8;
+
+/** Starts a timeout of `timeout` milliseconds for the requests about to be made; `endTimeout` ends it. */
+export function startTimeout(timeout: number): TimeoutScope {
+  const [controller, used] = idleControllers.pop() ?? [new AbortController(), 0];
+  return { controller, deadline: Date.now() + timeout, timeout, timer: setTimeout(() => controller.abort(), timeout), uses: used + 1 };
+}
+
+/** Ends a timeout once every request of its scope has settled. */
+export function endTimeout(scope: TimeoutScope): void {
+  clearTimeout(scope.timer as ReturnType<typeof setTimeout>);
+  if (!scope.controller.signal.aborted && scope.uses < MAX_CONTROLLER_USES && idleControllers.length < 16) idleControllers.push([scope.controller, scope.uses]);
+}
+
+/**
  * Sends a request and hands a 2xx (or 304) response to `read` while the timeout still runs.
  *
  * Deliberately unlike Adobe's SDK (TARGET-PROTOCOL.md §8, README "Differences"): only network
@@ -92,15 +130,13 @@ export async function fetchWithRetries<Result>(
   body: string | undefined,
   options: PostJsonOptions,
   read: (response: FetchResponse, timedOut: () => boolean) => Promise<Result>,
+  sharedTimeout?: TimeoutScope,
 ): Promise<Result> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, options.timeout);
-  const deadline = Date.now() + options.timeout;
-  const timeoutError = (): TargetTimeoutError => new TargetTimeoutError(method, url, options.timeout);
+  // A request of its own has a timeout of its own; one of a group uses the group's.
+  const scope = sharedTimeout ?? startTimeout(options.timeout);
+  const { deadline, controller } = scope;
+  const timedOut = () => controller.signal.aborted;
+  const timeoutError = (): TargetTimeoutError => new TargetTimeoutError(method, url, scope.timeout);
   const init: FetchInit = body === undefined ? { method, headers, signal: controller.signal } : { method, headers, body, signal: controller.signal };
 
   try {
@@ -111,13 +147,13 @@ export async function fetchWithRetries<Result>(
       try {
         response = await options.fetch(url, init);
       } catch (error) {
-        if (timedOut) throw timeoutError();
+        if (timedOut()) throw timeoutError();
         if (!canRetry || Date.now() + backoff >= deadline) throw new TargetNetworkError(method, url, error);
         await sleep(backoff);
         continue;
       }
 
-      if ((response.status >= 200 && response.status < 300) || response.status === 304) return await read(response, () => timedOut);
+      if ((response.status >= 200 && response.status < 300) || response.status === 304) return await read(response, timedOut);
 
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
       const delay = retryAfter ?? backoff;
@@ -127,22 +163,25 @@ export async function fetchWithRetries<Result>(
         continue;
       }
       const errorBody = await readErrorBody(response);
-      if (timedOut) throw timeoutError();
+      if (timedOut()) throw timeoutError();
       throw new TargetHttpError(method, url, response.status, response.statusText, errorBody);
     }
   } finally {
-    clearTimeout(timer);
+    if (!sharedTimeout) endTimeout(scope);
   }
 }
 
-/** POSTs a JSON body and resolves with the parsed JSON response (`undefined` for an empty 2xx such as 204). */
-export function postJson(url: string, headers: Record<string, string>, body: string, options: PostJsonOptions): Promise<unknown> {
+/**
+ * POSTs a JSON body and resolves with the parsed JSON response (`undefined` for an empty 2xx such
+ * as 204). `sharedTimeout`, when given, is the timeout of a group of requests started together.
+ */
+export function postJson(url: string, headers: Record<string, string>, body: string, options: PostJsonOptions, sharedTimeout?: TimeoutScope): Promise<unknown> {
   return fetchWithRetries(METHOD, url, headers, body, options, async (response, timedOut) => {
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      if (timedOut()) throw new TargetTimeoutError(METHOD, url, options.timeout);
+      if (timedOut()) throw new TargetTimeoutError(METHOD, url, sharedTimeout?.timeout ?? options.timeout);
       throw new TargetResponseError(METHOD, url, "the body could not be read", error);
     }
     if (text.trim() === "") return undefined;
@@ -151,5 +190,5 @@ export function postJson(url: string, headers: Record<string, string>, body: str
     } catch (error) {
       throw new TargetResponseError(METHOD, url, `the body is not JSON (${text.slice(0, 80)})`, error);
     }
-  });
+  }, sharedTimeout);
 }

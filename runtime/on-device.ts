@@ -11,7 +11,8 @@ import { addMboxesToRequest } from "./add-mboxes-to-request.js";
 import { artifactFormatOf, artifactLocationOf, checkArtifact, downloadArtifact } from "./artifact-loader.js";
 import type { ArtifactRule, DecisioningArtifact } from "./artifact-types.js";
 import { createAttributesProvider, type AttributesProvider } from "./attributes-provider.js";
-import { convertCustomerIds, createEnvelope, createTargetClient as createRemoteClient, type TargetClient } from "./client.js";
+import { copyOwn } from "./own-properties.js";
+import { convertCustomerIds, createEnvelope, createTargetClient as createRemoteClient, DEFAULT_TIMEOUT, DELIVER, type Deliver, type TargetClient } from "./client.js";
 import type { GetOffersOptions, SendNotificationsOptions, TargetClientOptions, TargetResponseEnvelope } from "./client-types.js";
 import { compileArtifact, decide, findRemoteDependency, type CompiledArtifact, type RemoteDependency } from "./decision-engine.js";
 import type { ParseDomain } from "./decisioning-context.js";
@@ -19,7 +20,7 @@ import { createDeliveryRequest, type DeliveryRequestInputs } from "./delivery-re
 import type { DeliveryRequest, Geo, Notification, VisitorId } from "./delivery-types.js";
 import { TargetArtifactError, TargetNotReadyError, TargetValidationError } from "./errors.js";
 import { completeGeo, GEO_LOOKUP_URL, readGeoFields } from "./geo-lookup.js";
-import { fetchWithRetries, type FetchFunction, type PostJsonOptions } from "./http.js";
+import { endTimeout, fetchWithRetries, startTimeout, type FetchFunction, type PostJsonOptions } from "./http.js";
 import { createUuid32 } from "./ids.js";
 import { parseDomain } from "./parse-domain.js";
 import { extractClusterFromDeviceId, getDeviceId, getSessionId, parseTargetCookie } from "./target-cookie.js";
@@ -124,7 +125,7 @@ function isAuthenticated(id: VisitorId | undefined): boolean {
 
 // Adobe's validVisitorId: a visitor without any id gets a tntId, with the location hint's cluster.
 function withVisitorId(id: VisitorId | undefined, locationHint: string | undefined): VisitorId {
-  const result: VisitorId = { ...id };
+  const result = copyOwn(id) as VisitorId;
   if (!result.tntId && !result.marketingCloudVisitorId && !isAuthenticated(result) && !result.thirdPartyId) {
     result.tntId = `${createUuid32()}${locationHint ? `.${locationHint}_0` : ""}`;
   }
@@ -147,6 +148,7 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
   if (problem) throw new TargetValidationError(problem);
   const { decisioningMethod: defaultMethod = "server-side", artifactPayload, events, parseDomainImpl, ...remoteOptions } = options;
   const remote = createRemoteClient(remoteOptions as TargetClientOptions);
+  const deliver = (remote as TargetClient & { [DELIVER]: Deliver })[DELIVER];
   const logger = options.logger ?? {};
   const fetchImpl: FetchFunction = options.fetch ?? options.fetchApi ?? ((input, init) => globalThis.fetch(input, init));
   const parse = typeof parseDomainImpl === "function" ? parseDomainImpl : parseDomain;
@@ -177,7 +179,9 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
   const reportedRules = new WeakSet<object>();
   const pendingSends = new Set<Promise<void>>();
-  const scheduled = new Map<ReturnType<typeof setTimeout>, () => void>();
+  // Notification requests of the calls decided since the last flush, and the flush's timer.
+  let queuedNotifications: Array<SendNotificationsOptions & { request: DeliveryRequest }> = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   function emit(type: keyof TargetEvents, payload: Record<string, unknown> = {}): void {
     const handler = events?.[type];
@@ -300,30 +304,33 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
     };
   }
 
-  // One notification POST per call, on the next tick, through sendNotifications (§4).
+  // One notification POST per call, on the next tick, as sendNotifications sends it (§4). The
+  // calls of one tick are flushed together: one timer, and one timeout for their requests.
   function scheduleNotifications(request: DeliveryRequest, notifications: Notification[], sessionId: string): void {
     if (notifications.length === 0) return;
-    const send = () => {
-      const notificationRequest = { request: { id: request.id, context: request.context, experienceCloud: request.experienceCloud, notifications } as DeliveryRequest, sessionId };
-      const sending = remote.sendNotifications(notificationRequest).then(
-        () => undefined,
-        (error: unknown) => {
-          logger.error?.("Sending on-device display notifications failed", error);
-          emit("sendNotificationError", { notification: notificationRequest, error });
-        },
-      );
-      pendingSends.add(sending);
-      void sending.finally(() => pendingSends.delete(sending));
-    };
-    const timer = setTimeout(() => {
-      scheduled.delete(timer);
-      send();
-    }, 0);
-    scheduled.set(timer, send);
+    queuedNotifications.push({ request: { id: request.id, context: request.context, experienceCloud: request.experienceCloud, notifications } as DeliveryRequest, sessionId });
+    flushTimer ??= setTimeout(flushNotifications, 0);
+  }
+
+  function flushNotifications(): void {
+    flushTimer = undefined;
+    const batch = queuedNotifications;
+    queuedNotifications = [];
+    if (batch.length === 0) return;
+    const sharedTimeout = startTimeout(options.timeout || DEFAULT_TIMEOUT);
+    const sends = batch.map((notificationRequest) =>
+      deliver(notificationRequest, sharedTimeout).then(undefined, (error: unknown) => {
+        logger.error?.("Sending on-device display notifications failed", error);
+        emit("sendNotificationError", { notification: notificationRequest, error });
+      }),
+    );
+    const settled = Promise.all(sends).then(() => endTimeout(sharedTimeout));
+    pendingSends.add(settled);
+    void settled.then(() => pendingSends.delete(settled));
   }
 
   function lookupGeo(headers: Record<string, string>): Promise<unknown> {
-    return fetchWithRetries("GET", GEO_LOOKUP_URL, headers, undefined, http(options.timeout || 3000), async (response) => JSON.parse(await response.text()) as unknown).then((payload) => {
+    return fetchWithRetries("GET", GEO_LOOKUP_URL, headers, undefined, http(options.timeout || DEFAULT_TIMEOUT), async (response) => JSON.parse(await response.text()) as unknown).then((payload) => {
       emit("geoLocationUpdated", { geoContext: readGeoFields((name) => (payload as Record<string, unknown> | null)?.[name]) });
       return payload;
     });
@@ -344,12 +351,12 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
     const cluster = extractClusterFromDeviceId(getDeviceId(cookieEntries)) || locationHint;
     const sessionId = getSessionId(cookieEntries, callOptions.sessionId, createUuid32);
     const finish = (geo: Geo): TargetResponseEnvelope => {
-      const decided: DeliveryRequest = {
-        ...request,
-        context: { ...request.context, geo },
-        id: withVisitorId(request.id, locationHint),
-        requestId: request.requestId || createUuid32(),
-      };
+      const decided = copyOwn(request) as DeliveryRequest;
+      const context = copyOwn(request.context) as NonNullable<DeliveryRequest["context"]>;
+      context.geo = geo;
+      decided.context = context;
+      decided.id = withVisitorId(request.id, locationHint);
+      decided.requestId = request.requestId || createUuid32();
       const { response, notifications } = decide(engine, decided, { client: options.client, sessionId, parseDomain: parse, artifactTrace, onRuleProblem, remote: dependency });
       const { remoteMboxes, remoteViews } = dependency;
       const envelope = createEnvelope(options.organizationId, request, response, sessionId, cluster, callOptions.customerIds);
@@ -400,7 +407,9 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
         if (!Array.isArray(mboxNames)) throw new TargetValidationError(`getAttributes expects an array of mbox names, got ${typeof mboxNames}`);
         const callOptionsOrEmpty = callOptions ?? {};
         const request: DeliveryRequest = callOptionsOrEmpty.request || { context: { channel: "web" } };
-        return getOffers({ ...callOptionsOrEmpty, request: addMboxesToRequest(mboxNames, request) }).then(createAttributesProvider);
+        const offersOptions = copyOwn(callOptionsOrEmpty) as OnDeviceGetOffersOptions;
+        offersOptions.request = addMboxesToRequest(mboxNames, request);
+        return getOffers(offersOptions).then(createAttributesProvider);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -419,11 +428,8 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
       closed = true;
       clearTimeout(pollTimer);
       closing.abort();
-      for (const [timer, send] of scheduled) {
-        clearTimeout(timer);
-        send();
-      }
-      scheduled.clear();
+      clearTimeout(flushTimer);
+      flushNotifications();
       rejectReady(new TargetNotReadyError("the client was closed before it was ready"));
       await Promise.all([...pendingSends]);
     },

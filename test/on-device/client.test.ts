@@ -14,6 +14,7 @@ import {
   TargetArtifactError,
   TargetHttpError,
   TargetNotReadyError,
+  TargetTimeoutError,
   type OnDeviceClientOptions,
   type TargetEvent,
 } from "@mboxgen/runtime/on-device";
@@ -266,6 +267,28 @@ describe("faults", () => {
     expect(reported).toHaveLength(1);
     expect(reported[0]!.error).toBeInstanceOf(TargetHttpError);
     expect(errors).toContain("Sending on-device display notifications failed");
+  });
+
+  it("the notifications of one tick share one timeout: a hanging Delivery API times each out and aborts it, and the next tick starts afresh", async () => {
+    const target = createFakeTarget();
+    target.serveArtifact({ json: FLAGS });
+    target.serveDelivery(() => ({ hang: true }));
+    const reported: TargetEvent[] = [];
+    const ours = client(target, { targetLocationHint: "35", timeout: 100, retries: 0, events: { sendNotificationError: (event) => reported.push(event) } });
+    await ours.ready;
+    const started = Date.now();
+    await Promise.all(["visitor-1", "visitor-2", "visitor-3"].map((tntId) => ours.getAttributes(["mbox-feature-flags"], { request: { ...flagsRequest, id: { tntId } } })));
+    await vi.waitFor(() => expect(reported).toHaveLength(3), { timeout: 2000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(reported.map((event) => (event.error as Error).constructor)).toEqual([TargetTimeoutError, TargetTimeoutError, TargetTimeoutError]);
+    expect(target.notifications()).toHaveLength(3);
+
+    // A later tick gets a timeout of its own, not the one that fired.
+    target.serveDelivery(() => ({ status: 200, json: { status: 200, id: {} } }));
+    await ours.getAttributes(["mbox-feature-flags"], { request: flagsRequest });
+    await ours.close();
+    expect(target.notifications()).toHaveLength(4);
+    expect(reported).toHaveLength(3);
   });
 
   it("after close() no timer keeps a Node process alive, polling and notifications included", () => {

@@ -123,6 +123,14 @@ describe("HTTP faults", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("after a timeout, the next calls succeed: the fired timeout's abort signal is never reused", async () => {
+    const target = client({ timeout: 150 });
+    server.respond(() => ({ hang: true }));
+    expect(await rejectionOf(target.getAttributes(["flags"]))).toBeInstanceOf(TargetTimeoutError);
+    server.respond(echoMboxes(contents));
+    for (let call = 0; call < 12; call += 1) expect((await target.getAttributes(["flags"])).getValue("flags", "enabled")).toBe(true);
+  });
+
   it("a closed socket is a network error, retried, with the fetch error as cause", async () => {
     server.respond(() => ({ destroy: true }));
     const error = await rejectionOf(client().getAttributes(["flags"]));

@@ -13,6 +13,7 @@ import {
 } from "../../runtime/target-cookie.js";
 import { parseVisitorCookie } from "../../runtime/visitor-cookie.js";
 import { createDeliveryRequest, type DeliveryRequestInputs } from "../../runtime/delivery-request.js";
+import { endTimeout, startTimeout } from "../../runtime/http.js";
 
 describe("addMboxesToRequest (TT/src/utils.spec.js L112-227)", () => {
   it("adds to a request with prefetch: indexes 1, 2, 3", () => {
@@ -116,11 +117,70 @@ describe("createDeliveryRequest", () => {
     expect(invalid).toHaveLength(4);
   });
 
+  it("keeps every field of the request model, in the model's order, whatever order the caller's keys come in", () => {
+    const notification = { mbox: { name: "m" }, tokens: ["t"], timestamp: 1, type: "display", impressionId: "i", id: "n" };
+    class Address {
+      get url() {
+        return "https://shop.example/";
+      }
+    }
+    const request = createDeliveryRequest(
+      {
+        preview: { token: "p" },
+        qaMode: { token: "q" },
+        notifications: [notification as never],
+        telemetry: { entries: [{ requestId: "r", execution: 1 }] },
+        prefetch: { views: [{ name: "v" }] },
+        execute: { mboxes: [{ name: "m", index: 4 }] },
+        experienceCloud: { analytics: { logging: "client_side" } },
+        context: { userAgent: "ua", address: new Address() as never, channel: "web" },
+        trace: { authorizationToken: "a" },
+        property: { token: "pt" },
+        environmentId: 7,
+        id: { thirdPartyId: "3", tntId: "t" },
+        impressionId: "imp",
+        requestId: "req",
+        unknownField: "dropped",
+      } as never,
+      inputs,
+    );
+    expect(Object.keys(request)).toEqual(["requestId", "impressionId", "id", "environmentId", "property", "trace", "context", "experienceCloud", "execute", "prefetch", "telemetry", "notifications", "qaMode", "preview"]);
+    expect(Object.keys(request.id!)).toEqual(["tntId", "thirdPartyId"]);
+    expect(request.context).toEqual({ channel: "web", address: { url: "https://shop.example/" }, userAgent: "ua" });
+    expect(Object.keys(request.context!)).toEqual(["channel", "address", "userAgent"]);
+    expect(Object.keys(request.notifications![0]!)).toEqual(["id", "impressionId", "type", "timestamp", "tokens", "mbox"]);
+  });
+
   it("never mutates its input", () => {
     const original = { context: { channel: "mobile" as const, foo: 1 }, execute: { mboxes: [{ name: "m" }] } };
     const frozen = JSON.stringify(original);
     createDeliveryRequest(original as never, inputs);
     expect(JSON.stringify(original)).toBe(frozen);
+  });
+});
+
+describe("timeouts", () => {
+  it("hand a settled, never aborted controller to the next timeout, at most eight times, and never an aborted one", () => {
+    const first = startTimeout(1000);
+    endTimeout(first);
+    const second = startTimeout(1000);
+    expect(second.controller).toBe(first.controller);
+    expect(second.uses).toBe(2);
+    second.controller.abort();
+    endTimeout(second);
+    const third = startTimeout(1000);
+    expect(third.controller).not.toBe(first.controller);
+    expect(third.controller.signal.aborted).toBe(false);
+    endTimeout(third);
+
+    const controllers = new Set<unknown>();
+    for (let round = 0; round < 20; round += 1) {
+      const scope = startTimeout(1000);
+      controllers.add(scope.controller);
+      expect(scope.uses).toBeLessThanOrEqual(8);
+      endTimeout(scope);
+    }
+    expect(controllers.size).toBeGreaterThanOrEqual(3);
   });
 });
 

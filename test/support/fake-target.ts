@@ -25,8 +25,12 @@ export interface FakeTarget {
   serveArtifact(...answers: ArtifactAnswer[]): void;
   /** Sets the geo service's JSON. */
   serveGeo(values: Record<string, unknown> | { status: number }): void;
-  /** Sets the Delivery API's status (default 200 with a minimal valid body). */
-  serveDelivery(answer: (body: any) => { status: number; json?: unknown }): void;
+  /** Sets the Delivery API's answer (default 200 with a minimal valid body), or makes it hang until aborted. */
+  serveDelivery(answer: (body: any) => { status: number; json?: unknown } | { hang: true }): void;
+}
+
+function hangUntilAborted(signal: AbortSignal | undefined): Promise<Response> {
+  return new Promise<Response>((_, reject) => signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")), { once: true }));
 }
 
 /** Creates the fake. */
@@ -35,7 +39,7 @@ export function createFakeTarget(): FakeTarget {
   let artifactAnswers: ArtifactAnswer[] = [{ status: 404, text: "no artifact" }];
   let artifactCalls = 0;
   let geo: Record<string, unknown> | { status: number } = {};
-  let delivery = (body: any): { status: number; json?: unknown } => ({
+  let delivery = (body: any): { status: number; json?: unknown } | { hang: true } => ({
     status: 200,
     json: { status: 200, requestId: body?.requestId ?? "fake", client: "fake", id: body?.id ?? {}, ...(body?.notifications ? { notifications: body.notifications.map((notification: { id: string }) => ({ id: notification.id })) } : {}) },
   });
@@ -51,9 +55,7 @@ export function createFakeTarget(): FakeTarget {
     if (/rules\.(json|bin)$/.test(url.pathname) || url.hostname === "artifacts.test") {
       const answer = artifactAnswers[Math.min(artifactCalls, artifactAnswers.length - 1)]!;
       artifactCalls += 1;
-      if ("hang" in answer) {
-        return new Promise<Response>((_, reject) => init.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")), { once: true }));
-      }
+      if ("hang" in answer) return hangUntilAborted(init.signal);
       if ("error" in answer) throw answer.error;
       if ("status" in answer) return new Response(answer.text ?? "", { status: answer.status });
       const etag = answer.etag;
@@ -64,6 +66,7 @@ export function createFakeTarget(): FakeTarget {
     }
     if (url.pathname === "/rest/v1/delivery") {
       const answer = delivery(body);
+      if ("hang" in answer) return hangUntilAborted(init.signal);
       return answer.json === undefined ? new Response(null, { status: answer.status }) : Response.json(answer.json, { status: answer.status });
     }
     return new Response("not found", { status: 404 });
