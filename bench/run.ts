@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark in one process run and writes BENCHMARKS.md with the
- * date and the machine. Pass section names (`runtime`, `generator`, `schemas`, `adoption`) to run only those; the file
+ * date and the machine. Pass section names (`runtime`, `generator`, `schemas`, `adoption`, `on-device`) to run only those; the file
  * then keeps the other sections from its previous version.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ const sections: Record<string, () => Promise<string>> = {
   generator: async () => (await import("./generator.js")).benchmarkGenerator(),
   schemas: async () => (await import("./schemas.js")).benchmarkSchemas(),
   adoption: async () => (await import("./adoption.js")).benchmarkAdoption(),
+  "on-device": async () => (await import("./on-device.js")).benchmarkOnDevice(),
 };
 
 const outputPath = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));

@@ -69,28 +69,31 @@ export function pickModelFields(value: unknown, model: Model | undefined): unkno
   if (!model || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((item) => pickModelFields(item, model));
   const prototype = Object.getPrototypeOf(value);
-  const result: Record<string, unknown> = {};
-  if (prototype === Object.prototype || prototype === null) {
-    // A plain object has few of a model's many fields: visit its keys, as long as they come in
-    // the model's order (they usually do), instead of reading every field of the model.
-    let previous = -1;
-    for (const name in value) {
-      const position = model.positions.get(name);
-      if (position === undefined) continue;
-      if (position < previous) return pickModelFields(Object.create(value as object), model);
-      previous = position;
-      const fieldValue = (value as Record<string, unknown>)[name];
-      if (fieldValue !== undefined && fieldValue !== null) result[name] = pickModelFields(fieldValue, model.nested[position]);
-    }
-    return result;
-  }
-  // Every field of the model, in its order; this also reads getters of class instances, as
+  // A plain object has few of a model's many fields: read its keys, not every field of the model.
+  // Every field is read for other objects, which also reads getters of class instances, as
   // Adobe's generated client does.
-  model.names.forEach((name, position) => {
+  const names = prototype === Object.prototype || prototype === null ? modelKeysOf(value, model) : model.names;
+  const result: Record<string, unknown> = {};
+  for (const name of names) {
     const fieldValue = (value as Record<string, unknown>)[name];
-    if (fieldValue !== undefined && fieldValue !== null) result[name] = pickModelFields(fieldValue, model.nested[position]);
-  });
+    if (fieldValue !== undefined && fieldValue !== null) result[name] = pickModelFields(fieldValue, model.nested[model.positions.get(name)!]);
+  }
   return result;
+}
+
+// The keys of a plain object that the model has, in the model's order (they usually come in it).
+function modelKeysOf(value: object, model: Model): string[] {
+  const names: string[] = [];
+  let previous = -1;
+  let ordered = true;
+  for (const name in value) {
+    const position = model.positions.get(name);
+    if (position === undefined) continue;
+    if (position < previous) ordered = false;
+    previous = position;
+    names.push(name);
+  }
+  return ordered ? names : names.sort((left, right) => model.positions.get(left)! - model.positions.get(right)!);
 }
 
 /** What `createDeliveryRequest` takes from the client: the same for every call. */

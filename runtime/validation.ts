@@ -15,24 +15,18 @@ const EXECUTE_FIELDS_REQUIRED = "Either pageLoad or mboxes is required in execut
 const PREFETCH_FIELDS_REQUIRED = "Either views, pageLoad or mboxes is required in prefetch";
 const NOTIFICATIONS_REQUIRED = "Notifications array is required in request";
 
-function hasDefinedValue(values: unknown[]): boolean {
-  return values.some((value) => value !== undefined);
-}
-
 /** Adobe's `isNonEmptyObject`: a non-array, non-boxed object with at least one defined value. */
 export function isNonEmptyObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof String || value instanceof Number || value instanceof Boolean) &&
-    hasDefinedValue(Object.values(value))
-  );
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (value instanceof String || value instanceof Number || value instanceof Boolean) return false;
+  // Object.values without the array (this runs several times per call): own enumerable keys.
+  for (const key in value) if (Object.hasOwn(value, key) && (value as Record<string, unknown>)[key] !== undefined) return true;
+  return false;
 }
 
 /** Adobe's `isNonEmptyArray`: an array with at least one defined item. */
 export function isNonEmptyArray(value: unknown): value is unknown[] {
-  return Array.isArray(value) && hasDefinedValue(value);
+  return Array.isArray(value) && value.some((item) => item !== undefined);
 }
 
 /** Adobe's `isNonEmptyString`. */
