@@ -104,8 +104,11 @@ export function getTargetHost(options: {
   return `${scheme}${options.client}.${TARGET_HOST_SUFFIX}`;
 }
 
+// What encodeURIComponent leaves as it is: ids usually need no encoding, and a test is cheaper.
+const URI_COMPONENT_SAFE = /^[\w.!~*'()-]*$/;
+
 function serializeEntry(name: string, value: string, expires: number): string {
-  return `${encodeURIComponent(name)}#${encodeURIComponent(value)}#${expires}`;
+  return `${name}#${URI_COMPONENT_SAFE.test(value) ? value : encodeURIComponent(value)}#${expires}`;
 }
 
 /** The `mbox` cookie to hand back after a call: the session entry, plus `PC` when Target sent a tntId (§7.2). */
