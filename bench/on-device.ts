@@ -28,11 +28,11 @@ interface Worker {
 
 async function startWorker(which: "ours" | "adobe", scenario: string): Promise<Worker> {
   const child = fork(fileURLToPath(new URL("./on-device-worker.ts", import.meta.url)), [which, scenario], { cwd: root, execArgv: ["--import", "tsx", "--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const next = <Answer>() =>
-    new Promise<Answer>((resolve, reject) => {
-      child.once("message", (answer) => resolve(answer as Answer));
-      child.once("exit", (code) => reject(new Error(`the ${which} worker exited with ${code}`)));
-    });
+  // One question at a time: the answer settles the pending one, an early exit rejects it.
+  let pending: { resolve: (answer: unknown) => void; reject: (error: Error) => void } | undefined;
+  child.on("message", (answer) => pending?.resolve(answer));
+  child.on("exit", (code) => pending?.reject(new Error(`the ${which} worker exited with ${code}`)));
+  const next = <Answer>() => new Promise<Answer>((resolve, reject) => (pending = { resolve: resolve as (answer: unknown) => void, reject }));
   await next();
   return {
     child,
