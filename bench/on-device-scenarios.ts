@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createTargetClient } from "@mboxgen/runtime/on-device";
+import { createAdobeOnDeviceClient } from "../test/support/adobe-sdk.js";
 
 const require = createRequire(import.meta.url);
 const artifactFolder = join(dirname(require.resolve("@adobe/target-decisioning-engine/package.json")), "test/schema/artifacts");
@@ -109,21 +110,6 @@ export async function createOurs(artifact: Artifact): Promise<Contender> {
 
 /** Adobe's SDK on the device over `artifact`, ready, telemetry off. */
 export async function createAdobe(artifact: Artifact): Promise<Contender> {
-  const TargetClient = require("@adobe/target-nodejs-sdk") as { create(options: Record<string, unknown>): { getAttributes(mboxes: string[], options: unknown): Promise<unknown> } };
-  let ready!: () => void;
-  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
-  const client = TargetClient.create({
-    client: CLIENT,
-    organizationId: ORGANIZATION,
-    decisioningMethod: "on-device",
-    artifactPayload: artifact,
-    pollingInterval: 0,
-    targetLocationHint: "28",
-    telemetryEnabled: false,
-    fetchApi: instantFetch,
-    logger: { debug() {}, error() {} },
-    events: { clientReady: ready },
-  });
-  await readyPromise;
+  const client = await createAdobeOnDeviceClient({ client: CLIENT, organizationId: ORGANIZATION, artifactPayload: artifact, fetchApi: instantFetch });
   return { getAttributes: (mboxes, options) => client.getAttributes(mboxes, options), close: async () => undefined };
 }

@@ -175,19 +175,7 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
 
   const client: TargetClient & { [DELIVER]: Deliver } = {
     getOffers,
-    getAttributes(mboxNames, callOptions) {
-      // Everything inside the try: a throwing getter in the caller's options rejects too.
-      try {
-        if (!Array.isArray(mboxNames)) throw new TargetValidationError(`getAttributes expects an array of mbox names, got ${typeof mboxNames}`);
-        const options = callOptions ?? {};
-        const request: DeliveryRequest = options.request || { context: { channel: "web" } };
-        const offersOptions = copyOwn(options) as GetOffersOptions;
-        offersOptions.request = addMboxesToRequest(mboxNames, request);
-        return getOffers(offersOptions).then(createAttributesProvider);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
+    getAttributes: attributesThrough(getOffers),
     async sendNotifications(callOptions) {
       const problem = validateSendNotificationsOptions(callOptions);
       if (problem) throw new TargetValidationError(problem);
@@ -202,6 +190,27 @@ export function createTargetClient(options: TargetClientOptions): TargetClient {
     },
   };
   return client;
+}
+
+/**
+ * Adobe's `getAttributes` over a client's `getOffers`: the mbox names added to `execute.mboxes`
+ * (§2.2) of a copy of the options, the envelope wrapped in an attributes provider.
+ */
+export function attributesThrough<Options extends { request?: DeliveryRequest | undefined }>(
+  getOffers: (options: Options) => Promise<TargetResponseEnvelope>,
+): (mboxNames: readonly string[], callOptions?: Options) => Promise<AttributesProvider> {
+  return (mboxNames, callOptions) => {
+    // Everything inside the try: a throwing getter in the caller's options rejects too.
+    try {
+      if (!Array.isArray(mboxNames)) throw new TargetValidationError(`getAttributes expects an array of mbox names, got ${typeof mboxNames}`);
+      const request: DeliveryRequest = callOptions?.request || { context: { channel: "web" } };
+      const offersOptions = copyOwn(callOptions) as Options;
+      offersOptions.request = addMboxesToRequest(mboxNames, request);
+      return getOffers(offersOptions).then(createAttributesProvider);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
 }
 
 function assertServerSide(decisioningMethod: string | undefined): void {

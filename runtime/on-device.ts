@@ -7,12 +7,11 @@
  * The remote-only entry, `@mboxgen/runtime`, does not import this module: apps that do not decide
  * on the device bundle none of it.
  */
-import { addMboxesToRequest } from "./add-mboxes-to-request.js";
 import { artifactFormatOf, artifactLocationOf, checkArtifact, downloadArtifact } from "./artifact-loader.js";
 import type { ArtifactRule, DecisioningArtifact } from "./artifact-types.js";
-import { createAttributesProvider, type AttributesProvider } from "./attributes-provider.js";
+import type { AttributesProvider } from "./attributes-provider.js";
 import { copyOwn } from "./own-properties.js";
-import { convertCustomerIds, createEnvelope, createTargetClient as createRemoteClient, DEFAULT_TIMEOUT, DELIVER, type Deliver, type TargetClient } from "./client.js";
+import { attributesThrough, convertCustomerIds, createEnvelope, createTargetClient as createRemoteClient, DEFAULT_TIMEOUT, DELIVER, type Deliver, type TargetClient } from "./client.js";
 import type { GetOffersOptions, SendNotificationsOptions, TargetClientOptions, TargetResponseEnvelope } from "./client-types.js";
 import { compileArtifact, decide, findRemoteDependency, type CompiledArtifact, type RemoteDependency } from "./decision-engine.js";
 import type { ParseDomain } from "./decisioning-context.js";
@@ -402,18 +401,7 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
 
   return {
     getOffers,
-    getAttributes(mboxNames, callOptions) {
-      try {
-        if (!Array.isArray(mboxNames)) throw new TargetValidationError(`getAttributes expects an array of mbox names, got ${typeof mboxNames}`);
-        const callOptionsOrEmpty = callOptions ?? {};
-        const request: DeliveryRequest = callOptionsOrEmpty.request || { context: { channel: "web" } };
-        const offersOptions = copyOwn(callOptionsOrEmpty) as OnDeviceGetOffersOptions;
-        offersOptions.request = addMboxesToRequest(mboxNames, request);
-        return getOffers(offersOptions).then(createAttributesProvider);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
+    getAttributes: attributesThrough(getOffers),
     sendNotifications: (callOptions: SendNotificationsOptions) => remote.sendNotifications(callOptions),
     get targetLocationHint() {
       return remote.targetLocationHint;

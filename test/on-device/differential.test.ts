@@ -8,15 +8,13 @@
  * display notifications must be identical once random ids are masked. One artifact is served to
  * mboxgen as `.bin`. A fixed seed in CI; `MBOXGEN_DIFFERENTIAL_RUNS` runs more locally.
  */
-import { createRequire } from "node:module";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createTargetClient } from "@mboxgen/runtime/on-device";
+import { createAdobeOnDeviceClient } from "../support/adobe-sdk.js";
 import { loadTestArtifacts } from "../support/adobe-suites.js";
 import { createFakeTarget, obfuscateArtifact, type FakeTarget } from "../support/fake-target.js";
 
-const require = createRequire(import.meta.url);
-const TargetClient = require("@adobe/target-nodejs-sdk") as { create(options: Record<string, unknown>): any };
 const RUNS = Number(process.env.MBOXGEN_DIFFERENTIAL_RUNS ?? 40);
 const CLIENT = "someClientId";
 const ORGANIZATION = "someOrgId@AdobeOrg";
@@ -160,23 +158,8 @@ async function waitForNotifications(target: FakeTarget): Promise<unknown[]> {
   return target.notifications().map((request) => normalized(request.body.notifications));
 }
 
-async function createAdobeClient(artifact: unknown, target: FakeTarget) {
-  let ready!: () => void;
-  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
-  const client = TargetClient.create({
-    client: CLIENT,
-    organizationId: ORGANIZATION,
-    decisioningMethod: "on-device",
-    artifactPayload: artifact,
-    pollingInterval: 0,
-    targetLocationHint: "28",
-    telemetryEnabled: false,
-    fetchApi: target.fetch,
-    logger: { debug() {}, error() {} },
-    events: { clientReady: ready },
-  });
-  await readyPromise;
-  return client;
+function createAdobeClient(artifact: unknown, target: FakeTarget) {
+  return createAdobeOnDeviceClient({ client: CLIENT, organizationId: ORGANIZATION, artifactPayload: artifact, fetchApi: target.fetch });
 }
 
 afterEach(() => {

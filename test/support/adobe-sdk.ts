@@ -43,3 +43,23 @@ export function createAdobeClient(serverDomain: string, options: Record<string, 
 export function createAdobeClientRaw(options: unknown): AdobeTargetClient {
   return TargetClient.create(options as Record<string, unknown>);
 }
+
+/**
+ * Adobe's SDK deciding on the device from `artifactPayload` (no polling, telemetry off, a silent
+ * logger, the location hint given so that it sends no ping), resolved once `clientReady` fired.
+ */
+export async function createAdobeOnDeviceClient(options: { client: string; organizationId: string; artifactPayload: unknown; fetchApi: unknown }): Promise<AdobeTargetClient> {
+  let ready!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  const client = TargetClient.create({
+    ...options,
+    decisioningMethod: "on-device",
+    pollingInterval: 0,
+    targetLocationHint: "28",
+    telemetryEnabled: false,
+    logger: quietLogger,
+    events: { clientReady: ready },
+  });
+  await readyPromise;
+  return client;
+}
