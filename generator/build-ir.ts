@@ -1,15 +1,18 @@
 /**
- * Stage 3, `buildIr`: one MboxIr per mbox schema. Reads the schema (following `$ref` among the
- * loaded files), rejects what mboxgen cannot honour with the file and JSON pointer, and records
- * each top-level key with its shape, default, docs. Names are placeholders until the naming pass.
+ * Stage 2, `buildIr`: one MboxIr per mbox schema, the one reading of the schema that types,
+ * validators, defaults and docs all come from. Reads JSON Schema as the specification does (each
+ * keyword constrains values of its own JSON type only, `$ref` siblings by draft, `oneOf` as
+ * exactly one), follows `$ref` among the loaded files, and rejects with file and JSON pointer what
+ * mboxgen does not implement: a keyword is implemented or it is an error, never ignored.
  */
+import { isJsonEqual } from "@mboxgen/runtime";
 import type { MboxConfig } from "./config.js";
 import { createGeneratorError, type GeneratorError } from "./errors.js";
-import type { AttributeIr, JsonValue, MboxIr, PropertyIr, TypeIr } from "./ir.js";
+import { type AttributeIr, type DefinitionIr, type DocsIr, type JsonTypeName, type JsonValue, type MboxIr, type PropertyIr, type TypeIr } from "./ir.js";
 import { locate, type JsonDocument } from "./json-document.js";
+import { describeJson, isPlainObject as isSchemaObject } from "./json-values.js";
 import type { LoadedMbox } from "./load.js";
 import { resolveReference, schemaId, type SchemaAt } from "./schema-references.js";
-import { describeJson, isPlainObject as isSchemaObject } from "./json-values.js";
 
 /** Keywords that change what a value may be and that mboxgen does not implement. */
 const UNSUPPORTED_KEYWORDS = [
@@ -25,6 +28,8 @@ const UNSUPPORTED_KEYWORDS = [
   "unevaluatedProperties",
   "unevaluatedItems",
   "contains",
+  "minContains",
+  "maxContains",
   "prefixItems",
   "$dynamicRef",
   "$recursiveRef",
@@ -33,7 +38,42 @@ const UNSUPPORTED_KEYWORDS = [
   "tsEnumNames",
 ];
 
+/** Keywords that only annotate: a `$ref` beside them is fine in every draft. */
+const ANNOTATION_KEYWORDS = new Set([
+  "$schema",
+  "$id",
+  "$anchor",
+  "$dynamicAnchor",
+  "$comment",
+  "$defs",
+  "definitions",
+  "$vocabulary",
+  "title",
+  "description",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "format",
+  "contentMediaType",
+  "contentEncoding",
+  "contentSchema",
+  "x-mbox",
+]);
+
+/** Keywords that constrain values of one JSON type, and that type: they leave other types free. */
+const KEYWORDS_BY_TYPE: ReadonlyArray<[JsonTypeName, readonly string[]]> = [
+  ["string", ["minLength", "maxLength", "pattern"]],
+  ["number", ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]],
+  ["object", ["properties", "required", "additionalProperties", "minProperties", "maxProperties"]],
+  ["array", ["items", "minItems", "maxItems", "uniqueItems"]],
+];
+
 const TYPE_NAMES = new Set(["string", "number", "integer", "boolean", "null", "object", "array"]);
+
+/** JSON Schema drafts by what mboxgen reads differently: draft-07 and before ignore `$ref` siblings. */
+type Draft = "draft-07" | "2020-12";
 
 type Schema = Record<string, unknown>;
 
@@ -43,9 +83,37 @@ function child(at: SchemaAt, ...segments: string[]): SchemaAt {
   return { document: at.document, segments: [...at.segments, ...segments], schema };
 }
 
+/** The draft a document is written in: its `$schema`, else 2020-12. */
+function draftOf(document: JsonDocument): Draft {
+  const declared = isSchemaObject(document.value) ? document.value.$schema : undefined;
+  return typeof declared === "string" && /draft-0[3-7]\b/.test(declared) ? "draft-07" : "2020-12";
+}
+
+/** The JSDoc-worthy annotations of a schema. */
+export function docsOf(schema: unknown): DocsIr {
+  const docs: DocsIr = {};
+  if (!isSchemaObject(schema)) return docs;
+  if (typeof schema.title === "string") docs.title = schema.title;
+  if (typeof schema.description === "string") docs.description = schema.description;
+  if (schema.deprecated === true) docs.deprecated = true;
+  if (Object.hasOwn(schema, "default")) docs.default = { value: schema.default as JsonValue };
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) docs.examples = schema.examples as JsonValue[];
+  if (typeof schema.format === "string") docs.format = schema.format;
+  return docs;
+}
+
+// What to name a definition's type after: its title, else its pointer's last name, else its file.
+function nameHintOf(at: SchemaAt): string {
+  if (isSchemaObject(at.schema) && typeof at.schema.title === "string" && at.schema.title.trim() !== "") return at.schema.title;
+  const named = [...at.segments].reverse().find((segment) => !/^\d+$/.test(segment) && !["$defs", "definitions", "properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"].includes(segment));
+  if (named !== undefined) return named;
+  const file = at.document.path.slice(at.document.path.lastIndexOf("/") + 1);
+  return file.replace(/(\.schema)?\.json$/, "");
+}
+
 /** Builds TypeIr for one mbox, collecting errors instead of stopping at the first. */
 class TypeBuilder {
-  readonly definitions = new Map<string, TypeIr>();
+  readonly definitions = new Map<string, DefinitionIr>();
   readonly errors: GeneratorError[] = [];
 
   constructor(private readonly documents: ReadonlyMap<string, JsonDocument>) {}
@@ -55,17 +123,33 @@ class TypeBuilder {
     return { kind: "any" };
   }
 
-  number(at: SchemaAt, keyword: string): number | undefined {
+  invalid(at: SchemaAt, keyword: string, expected: string): TypeIr {
+    return this.fail(at, [keyword], (location) => createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword, expected }, location));
+  }
+
+  // A keyword that must be a non-negative integer (lengths, counts) or any number (bounds).
+  number(at: SchemaAt, keyword: string, kind: "count" | "bound" | "positive" = "bound"): number | undefined {
     const value = (at.schema as Schema)[keyword];
     if (value === undefined) return undefined;
-    if (typeof value !== "number") {
-      this.fail(at, [keyword], (location) => createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword, expected: "a number" }, location));
+    const valid = typeof value === "number" && Number.isFinite(value) && (kind === "bound" || (kind === "count" ? Number.isInteger(value) && value >= 0 : value > 0));
+    if (!valid) {
+      this.invalid(at, keyword, kind === "count" ? "a non-negative integer" : kind === "positive" ? "a number greater than 0" : "a number");
       return undefined;
     }
-    return value;
+    return value as number;
   }
 
   build(at: SchemaAt): TypeIr {
+    const schema = at.schema;
+    // A titled schema inside another becomes a named type, as its title says (not the root: the offer).
+    if (at.segments.length > 0 && isSchemaObject(schema) && typeof schema.title === "string" && schema.title.trim() !== "" && !this.definitions.has(schemaId(at))) {
+      return this.definitionAt(at);
+    }
+    return this.buildShape(at);
+  }
+
+  // The shape of a schema, without making it a named type.
+  buildShape(at: SchemaAt): TypeIr {
     const schema = at.schema;
     if (schema === true) return { kind: "any" };
     if (schema === false) return { kind: "never" };
@@ -73,32 +157,43 @@ class TypeBuilder {
       return this.fail(at, [], (location) => createGeneratorError("SCHEMA_NOT_AN_OBJECT", { found: describeJson(schema) }, location));
     }
     this.checkKeywords(at, UNSUPPORTED_KEYWORDS);
+    // An $id inside a schema starts a resource whose $refs resolve against it, which mboxgen does not do.
+    if (at.segments.length > 0 && Object.hasOwn(schema, "$id")) {
+      this.fail(at, ["$id"], (location) => createGeneratorError("SCHEMA_UNSUPPORTED_KEYWORD", { keyword: "$id (inside a schema)" }, location));
+    }
     if (Array.isArray(schema.items)) {
       this.fail(at, ["items"], (location) => createGeneratorError("SCHEMA_UNSUPPORTED_KEYWORD", { keyword: "items (as an array of tuple schemas)" }, location));
+    }
+
+    if (schema.$ref !== undefined && draftOf(at.document) === "draft-07") {
+      // Draft-07 ignores what stands beside a $ref; validators such as ajv apply it. Neither reading is
+      // safe to pick silently.
+      const siblings = Object.keys(schema).filter((keyword) => keyword !== "$ref" && !ANNOTATION_KEYWORDS.has(keyword) && !keyword.startsWith("x-"));
+      if (siblings.length > 0) {
+        return this.fail(at, ["$ref"], (location) => createGeneratorError("SCHEMA_REF_SIBLINGS", { keywords: siblings }, location));
+      }
+      return this.reference(at);
     }
 
     const parts: TypeIr[] = [];
     if (schema.$ref !== undefined) parts.push(this.reference(at));
     if (Object.hasOwn(schema, "const")) parts.push({ kind: "literal", values: [schema.const as JsonValue] });
     if (schema.enum !== undefined) {
-      if (!Array.isArray(schema.enum) || schema.enum.length === 0) {
-        this.fail(at, ["enum"], (location) => createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword: "enum", expected: "a non-empty array" }, location));
-      } else {
-        parts.push({ kind: "literal", values: schema.enum as JsonValue[] });
-      }
+      // An empty enum is a valid schema that no value satisfies.
+      if (!Array.isArray(schema.enum)) parts.push(this.invalid(at, "enum", "an array"));
+      else parts.push(schema.enum.length === 0 ? { kind: "never" } : { kind: "literal", values: schema.enum as JsonValue[] });
     }
     const typed = this.typed(at);
     if (typed) parts.push(typed);
-    for (const keyword of ["anyOf", "oneOf", "allOf"] as const) {
+    for (const keyword of ["allOf", "anyOf", "oneOf"] as const) {
       const members = schema[keyword];
       if (members === undefined) continue;
       if (!Array.isArray(members) || members.length === 0) {
-        this.fail(at, [keyword], (location) => createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword, expected: "a non-empty array of schemas" }, location));
+        parts.push(this.invalid(at, keyword, "a non-empty array of schemas"));
         continue;
       }
       const built = members.map((_, index) => this.build(child(at, keyword, String(index))));
-      // oneOf is checked as anyOf: for reading values, "matches one of these" is what matters.
-      parts.push(keyword === "allOf" ? { kind: "allOf", members: built } : { kind: "anyOf", members: built });
+      parts.push({ kind: keyword, members: built });
     }
     if (parts.length === 0) return { kind: "any" };
     return parts.length === 1 ? parts[0]! : { kind: "allOf", members: parts };
@@ -114,37 +209,43 @@ class TypeBuilder {
 
   reference(at: SchemaAt): TypeIr {
     const ref = (at.schema as Schema).$ref;
-    if (typeof ref !== "string") {
-      return this.fail(at, ["$ref"], (location) => createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword: "$ref", expected: "a string" }, location));
-    }
+    if (typeof ref !== "string") return this.invalid(at, "$ref", "a string");
     const target = resolveReference(ref, at, this.documents);
     if ("code" in target) {
       this.errors.push(target);
       return { kind: "any" };
     }
+    return this.definitionAt(target);
+  }
+
+  // A reference to the named type of the schema at `target`, built once.
+  definitionAt(target: SchemaAt): TypeIr {
     const id = schemaId(target);
     if (!this.definitions.has(id)) {
       // Registered before building, so a recursive reference finds it and stops.
-      this.definitions.set(id, { kind: "any" });
-      this.definitions.set(id, this.build(target));
+      const definition: DefinitionIr = { type: { kind: "any" }, docs: docsOf(target.schema), nameHint: nameHintOf(target), typeName: "" };
+      this.definitions.set(id, definition);
+      definition.type = this.buildShape(target);
     }
     return { kind: "ref", id };
   }
 
+  /**
+   * The `type` keyword with the keywords of each JSON type. Without `type`, each group of keywords
+   * constrains values of its type and leaves every other value free.
+   */
   typed(at: SchemaAt): TypeIr | undefined {
     const schema = at.schema as Schema;
-    let types: string[];
     if (schema.type === undefined) {
-      if (schema.properties !== undefined || schema.additionalProperties !== undefined || schema.required !== undefined) types = ["object"];
-      else if (schema.items !== undefined) types = ["array"];
-      else return undefined;
-    } else if (typeof schema.type === "string") {
-      types = [schema.type];
-    } else if (Array.isArray(schema.type) && schema.type.length > 0 && schema.type.every((type) => typeof type === "string")) {
-      types = schema.type as string[];
-    } else {
-      return this.fail(at, ["type"], (location) => createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword: "type", expected: "a type name or a non-empty array of type names" }, location));
+      const constrained = KEYWORDS_BY_TYPE.filter(([, keywords]) => keywords.some((keyword) => Object.hasOwn(schema, keyword))).map(([type]) => type);
+      if (constrained.length === 0) return undefined;
+      const members = constrained.map((type) => this.ofType(at, type));
+      return { kind: "anyOf", members: [...members, { kind: "otherThan", types: constrained }] };
     }
+    let types: string[];
+    if (typeof schema.type === "string") types = [schema.type];
+    else if (Array.isArray(schema.type) && schema.type.length > 0 && schema.type.every((type) => typeof type === "string")) types = schema.type as string[];
+    else return this.invalid(at, "type", "a type name or a non-empty array of type names");
     const members: TypeIr[] = [];
     for (const type of types) {
       if (!TYPE_NAMES.has(type)) {
@@ -161,8 +262,8 @@ class TypeBuilder {
     switch (type) {
       case "string": {
         const result: TypeIr = { kind: "string" };
-        const minLength = this.number(at, "minLength");
-        const maxLength = this.number(at, "maxLength");
+        const minLength = this.number(at, "minLength", "count");
+        const maxLength = this.number(at, "maxLength", "count");
         if (minLength !== undefined) result.minLength = minLength;
         if (maxLength !== undefined) result.maxLength = maxLength;
         if (schema.pattern !== undefined) {
@@ -171,9 +272,7 @@ class TypeBuilder {
             new RegExp(schema.pattern, "u");
             result.pattern = schema.pattern;
           } catch {
-            this.fail(at, ["pattern"], (location) =>
-              createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword: "pattern", expected: "a regular expression (ECMAScript, u flag)" }, location),
-            );
+            this.invalid(at, "pattern", "a regular expression (ECMAScript, u flag)");
           }
         }
         return result;
@@ -183,10 +282,20 @@ class TypeBuilder {
         const result: TypeIr = { kind: "number", integer: type === "integer" };
         const minimum = this.number(at, "minimum");
         const maximum = this.number(at, "maximum");
-        if (minimum !== undefined) result[schema.exclusiveMinimum === true ? "exclusiveMinimum" : "minimum"] = minimum;
-        if (maximum !== undefined) result[schema.exclusiveMaximum === true ? "exclusiveMaximum" : "maximum"] = maximum;
-        if (typeof schema.exclusiveMinimum === "number") result.exclusiveMinimum = schema.exclusiveMinimum;
-        if (typeof schema.exclusiveMaximum === "number") result.exclusiveMaximum = schema.exclusiveMaximum;
+        // Draft-04 wrote exclusiveness as a boolean beside minimum and maximum.
+        const exclusive = (keyword: "exclusiveMinimum" | "exclusiveMaximum") => {
+          const value = schema[keyword];
+          if (value === undefined || typeof value === "boolean") return value === true;
+          return this.number(at, keyword);
+        };
+        const exclusiveMinimum = exclusive("exclusiveMinimum");
+        const exclusiveMaximum = exclusive("exclusiveMaximum");
+        if (minimum !== undefined) result[exclusiveMinimum === true ? "exclusiveMinimum" : "minimum"] = minimum;
+        if (maximum !== undefined) result[exclusiveMaximum === true ? "exclusiveMaximum" : "maximum"] = maximum;
+        if (typeof exclusiveMinimum === "number") result.exclusiveMinimum = Math.max(exclusiveMinimum, result.exclusiveMinimum ?? -Infinity);
+        if (typeof exclusiveMaximum === "number") result.exclusiveMaximum = Math.min(exclusiveMaximum, result.exclusiveMaximum ?? Infinity);
+        const multipleOf = this.number(at, "multipleOf", "positive");
+        if (multipleOf !== undefined) result.multipleOf = multipleOf;
         return result;
       }
       case "boolean":
@@ -194,11 +303,14 @@ class TypeBuilder {
       case "null":
         return { kind: "null" };
       case "array": {
-        const result: TypeIr = { kind: "array", items: schema.items === undefined ? { kind: "any" } : this.build(child(at, "items")) };
-        const minItems = this.number(at, "minItems");
-        const maxItems = this.number(at, "maxItems");
+        const items = schema.items === undefined || Array.isArray(schema.items) ? ({ kind: "any" } as TypeIr) : this.build(child(at, "items"));
+        const result: TypeIr = { kind: "array", items };
+        const minItems = this.number(at, "minItems", "count");
+        const maxItems = this.number(at, "maxItems", "count");
         if (minItems !== undefined) result.minItems = minItems;
         if (maxItems !== undefined) result.maxItems = maxItems;
+        if (schema.uniqueItems !== undefined && typeof schema.uniqueItems !== "boolean") this.invalid(at, "uniqueItems", "a boolean");
+        else if (schema.uniqueItems === true) result.uniqueItems = true;
         return result;
       }
       default:
@@ -206,38 +318,71 @@ class TypeBuilder {
     }
   }
 
-  object(at: SchemaAt): TypeIr {
+  object(at: SchemaAt): TypeIr & { kind: "object" } {
     const schema = at.schema as Schema;
     const required = this.required(at);
     const properties: PropertyIr[] = [];
     if (schema.properties !== undefined) {
       if (!isSchemaObject(schema.properties)) {
-        return this.fail(at, ["properties"], (location) => createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword: "properties", expected: "an object of schemas" }, location));
-      }
-      for (const key of Object.keys(schema.properties)) {
-        properties.push({ key, required: required.has(key), type: this.build(child(at, "properties", key)) });
+        this.invalid(at, "properties", "an object of schemas");
+      } else {
+        for (const key of Object.keys(schema.properties)) {
+          const property = child(at, "properties", key);
+          properties.push({ key, required: required.has(key), declared: true, type: this.build(property), docs: docsOf(withReferencedAnnotations(property, this.documents)) });
+        }
       }
     }
     const additional = schema.additionalProperties;
     let additionalType: TypeIr | "any" | "none" = "any";
     if (additional === false) additionalType = "none";
     else if (additional !== undefined && additional !== true) additionalType = this.build(child(at, "additionalProperties"));
-    return { kind: "object", properties, additional: additionalType };
+    // A required key that `properties` does not declare: present, and valued as any other undeclared key.
+    const declared = new Set(properties.map((property) => property.key));
+    for (const key of required) {
+      if (declared.has(key)) continue;
+      const type: TypeIr = additionalType === "any" ? { kind: "any" } : additionalType === "none" ? { kind: "never" } : additionalType;
+      properties.push({ key, required: true, declared: false, type, docs: {} });
+    }
+    const result: TypeIr & { kind: "object" } = { kind: "object", properties, additional: additionalType };
+    const minProperties = this.number(at, "minProperties", "count");
+    const maxProperties = this.number(at, "maxProperties", "count");
+    if (minProperties !== undefined) result.minProperties = minProperties;
+    if (maxProperties !== undefined) result.maxProperties = maxProperties;
+    return result;
   }
 
   required(at: SchemaAt): Set<string> {
     const required = (at.schema as Schema).required;
     if (required === undefined) return new Set();
     if (!Array.isArray(required) || !required.every((key) => typeof key === "string")) {
-      this.fail(at, ["required"], (location) => createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword: "required", expected: "an array of key names" }, location));
+      this.invalid(at, "required", "an array of key names");
       return new Set();
     }
     return new Set(required as string[]);
   }
 }
 
+/** The JSON type of a JSON value. */
+export function jsonTypeOf(value: unknown): JsonTypeName {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value as "string" | "number" | "boolean" | "object";
+}
+
+/** JSON Schema's `multipleOf`, as ajv computes it: the quotient is an integer. */
+export function isMultipleOf(value: number, divisor: number): boolean {
+  return Number.isInteger(value / divisor);
+}
+
+/** The number of code points of a string: JSON Schema counts those, not UTF-16 units. */
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
 /** True when `value` has the shape `type` describes. The build-time twin of the generated validators. */
-export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyMap<string, TypeIr>): boolean {
+export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyMap<string, DefinitionIr>): boolean {
   switch (type.kind) {
     case "any":
       return true;
@@ -246,8 +391,8 @@ export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyM
     case "string":
       return (
         typeof value === "string" &&
-        (type.minLength === undefined || [...value].length >= type.minLength) &&
-        (type.maxLength === undefined || [...value].length <= type.maxLength) &&
+        (type.minLength === undefined || codePoints(value) >= type.minLength) &&
+        (type.maxLength === undefined || codePoints(value) <= type.maxLength) &&
         (type.pattern === undefined || new RegExp(type.pattern, "u").test(value))
       );
     case "number":
@@ -257,30 +402,35 @@ export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyM
         (type.minimum === undefined || value >= type.minimum) &&
         (type.maximum === undefined || value <= type.maximum) &&
         (type.exclusiveMinimum === undefined || value > type.exclusiveMinimum) &&
-        (type.exclusiveMaximum === undefined || value < type.exclusiveMaximum)
+        (type.exclusiveMaximum === undefined || value < type.exclusiveMaximum) &&
+        (type.multipleOf === undefined || isMultipleOf(value, type.multipleOf))
       );
     case "boolean":
       return typeof value === "boolean";
     case "null":
       return value === null;
     case "literal":
-      return type.values.some((candidate) => JSON.stringify(candidate) === JSON.stringify(value));
+      return type.values.some((candidate) => isJsonEqual(candidate, value));
     case "array":
       return (
         Array.isArray(value) &&
         (type.minItems === undefined || value.length >= type.minItems) &&
         (type.maxItems === undefined || value.length <= type.maxItems) &&
+        (!type.uniqueItems || value.every((item, index) => value.findIndex((other) => isJsonEqual(other, item)) === index)) &&
         value.every((item) => matchesType(type.items, item, definitions))
       );
     case "object": {
       if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
       const record = value as Record<string, unknown>;
-      const declared = new Set(type.properties.map((property) => property.key));
+      const keys = Object.keys(record);
+      const declared = new Set(type.properties.filter((property) => property.declared).map((property) => property.key));
       return (
+        (type.minProperties === undefined || keys.length >= type.minProperties) &&
+        (type.maxProperties === undefined || keys.length <= type.maxProperties) &&
         type.properties.every((property) =>
-          Object.hasOwn(record, property.key) ? matchesType(property.type, record[property.key], definitions) : !property.required,
+          Object.hasOwn(record, property.key) ? !property.declared || matchesType(property.type, record[property.key], definitions) : !property.required,
         ) &&
-        Object.keys(record).every(
+        keys.every(
           (key) =>
             declared.has(key) ||
             type.additional === "any" ||
@@ -288,12 +438,16 @@ export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyM
         )
       );
     }
+    case "otherThan":
+      return !type.types.includes(jsonTypeOf(value));
     case "anyOf":
       return type.members.some((member) => matchesType(member, value, definitions));
+    case "oneOf":
+      return type.members.filter((member) => matchesType(member, value, definitions)).length === 1;
     case "allOf":
       return type.members.every((member) => matchesType(member, value, definitions));
     case "ref":
-      return matchesType(definitions.get(type.id) ?? { kind: "any" }, value, definitions);
+      return matchesType(definitions.get(type.id)?.type ?? { kind: "any" }, value, definitions);
   }
 }
 
@@ -324,7 +478,7 @@ export function withReferencedAnnotations(at: SchemaAt, documents: ReadonlyMap<s
   const target = resolveReference(schema.$ref, at, documents);
   if ("code" in target || !isSchemaObject(target.schema)) return schema;
   const annotated: Schema = { ...schema };
-  for (const keyword of ["description", "default", "deprecated"]) {
+  for (const keyword of ["description", "default", "deprecated", "examples", "format"]) {
     if (!Object.hasOwn(annotated, keyword) && Object.hasOwn(target.schema, keyword)) annotated[keyword] = target.schema[keyword];
   }
   return annotated;
@@ -340,27 +494,23 @@ export interface BuiltMbox {
 export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonDocument>, mboxConfig: MboxConfig | undefined): BuiltMbox {
   const builder = new TypeBuilder(documents);
   const root: SchemaAt = { document: loaded.document, segments: [], schema: loaded.document.value };
-  const rootSchema = root.schema as Schema;
   // The root lists the offer's keys; combinators there would leave no keys to generate accessors for.
   builder.checkKeywords(root, [...UNSUPPORTED_KEYWORDS, "$ref", "anyOf", "oneOf", "allOf", "enum", "const"]);
   const rootType = builder.object(root);
   const attributes: AttributeIr[] = [];
 
-  for (const property of rootType.kind === "object" ? rootType.properties : []) {
-    const { key, type, required } = property;
+  for (const property of rootType.properties) {
+    const { key, type, required, docs } = property;
     const at = child(root, "properties", key);
-    const propertySchema = withReferencedAnnotations(at, documents);
-    const attribute: AttributeIr = { kind: "attribute", key, accessorName: key, required, type, deprecated: propertySchema.deprecated === true };
-    if (typeof propertySchema.description === "string") attribute.description = propertySchema.description;
-
+    const attribute: AttributeIr = { kind: "attribute", key, accessorName: key, required, type, docs };
     const configured = mboxConfig?.keys?.[key];
-    if (configured && Object.hasOwn(configured, "default")) {
-      attribute.fallback = { value: configured.default as JsonValue, from: "config" };
-    } else if (Object.hasOwn(propertySchema, "default")) {
-      attribute.fallback = { value: propertySchema.default as JsonValue, from: "schema" };
-    }
+    if (configured && Object.hasOwn(configured, "default")) attribute.fallback = { value: configured.default as JsonValue, from: "config" };
+    else if (docs.default) attribute.fallback = { value: docs.default.value, from: "schema" };
     if (attribute.fallback && !matchesType(type, attribute.fallback.value, builder.definitions)) {
-      const location = attribute.fallback.from === "schema" ? locate(loaded.document, [...at.segments, "default"]) : { file: loaded.document.path, pointer: `(config) mboxes.${loaded.mbox}.keys.${key}.default` };
+      const location =
+        attribute.fallback.from === "schema"
+          ? locate(loaded.document, property.declared ? [...at.segments, "default"] : ["required"])
+          : { file: loaded.document.path, pointer: `(config) mboxes.${loaded.mbox}.keys.${key}.default` };
       builder.errors.push(createGeneratorError("DEFAULT_INVALID", { key, value: JSON.stringify(attribute.fallback.value) }, location));
     }
     attributes.push(attribute);
@@ -374,10 +524,9 @@ export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonD
     typeName: "",
     accessorsTypeName: "",
     fileName: "",
+    docs: docsOf(root.schema),
     attributes,
     definitions: builder.definitions,
-    typesSchema: {},
   };
-  if (typeof rootSchema.description === "string") ir.description = rootSchema.description;
   return { ir, errors: builder.errors };
 }

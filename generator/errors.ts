@@ -15,6 +15,7 @@ export interface ErrorParameters {
   SCHEMA_UNSUPPORTED_KEYWORD: { keyword: string };
   SCHEMA_INVALID_KEYWORD: { keyword: string; expected: string };
   SCHEMA_UNKNOWN_TYPE: { type: string };
+  SCHEMA_REF_SIBLINGS: { keywords: string[] };
   REF_NOT_FOUND: { ref: string; targetFile: string };
   REF_POINTER_NOT_FOUND: { ref: string; targetFile: string };
   REF_UNSUPPORTED: { ref: string };
@@ -27,7 +28,6 @@ export interface ErrorParameters {
   CONFIG_INVALID: { reason: string };
   CONFIG_UNKNOWN_MBOX: { mbox: string };
   CONFIG_UNKNOWN_KEY: { mbox: string; key: string };
-  TYPES_FAILED: { reason: string };
   OUTPUT_NOT_OWNED: { folder: string; file: string };
   ACTIVITIES_INVALID: { reason: string };
   ARTIFACT_INVALID: { reason: string };
@@ -71,6 +71,10 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
   SCHEMA_UNKNOWN_TYPE: ({ type }) => ({
     problem: `unknown type "${type}"`,
     fix: 'use one of "string", "number", "integer", "boolean", "null", "object", "array"',
+  }),
+  SCHEMA_REF_SIBLINGS: ({ keywords }) => ({
+    problem: `JSON Schema draft-07 ignores the keywords beside a $ref (${keywords.map((keyword) => `"${keyword}"`).join(", ")}), though validators such as ajv apply them`,
+    fix: 'put them in an allOf beside the $ref ("allOf": [{ "$ref": … }, { … }]), or declare "$schema": "https://json-schema.org/draft/2020-12/schema", where they apply',
   }),
   REF_NOT_FOUND: ({ ref, targetFile }) => ({
     problem: `$ref "${ref}" points to ${targetFile}, which is not among the schema files`,
@@ -119,10 +123,6 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
   CONFIG_UNKNOWN_KEY: ({ mbox, key }) => ({
     problem: `the config names key "${key}" of mbox "${mbox}", which its schema does not declare`,
     fix: "remove the entry or add the key to the schema's properties",
-  }),
-  TYPES_FAILED: ({ reason }) => ({
-    problem: `json-schema-to-typescript could not compile this schema: ${reason}`,
-    fix: "simplify the schema at that location",
   }),
   OUTPUT_NOT_OWNED: ({ folder, file }) => ({
     problem: `the output folder ${folder} holds ${file}, which mboxgen did not generate`,

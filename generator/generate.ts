@@ -98,19 +98,17 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
     if (!knownMboxes.has(mbox) && loaded.errors.length === 0) errors.push(createGeneratorError("CONFIG_UNKNOWN_MBOX", { mbox }));
   }
 
-  // normalize and buildIr
+  // buildIr and normalize
   const irs: MboxIr[] = [];
   for (const mbox of loaded.mboxes) {
     const mboxConfig = context.mboxes[mbox.mbox];
-    const normalizeErrors: GeneratorError[] = [];
-    const typesSchema = normalize({ loaded: mbox, documents: loaded.documents, config: mboxConfig, errors: normalizeErrors });
     const built = buildIr(mbox, loaded.documents, mboxConfig);
-    errors.push(...built.errors, ...normalizeErrors);
+    errors.push(...built.errors);
     const declaredKeys = new Set(built.ir.attributes.map((attribute) => attribute.key));
     for (const key of Object.keys(mboxConfig?.keys ?? {})) {
       if (!declaredKeys.has(key)) errors.push(createGeneratorError("CONFIG_UNKNOWN_KEY", { mbox: mbox.mbox, key }, { file: mbox.document.path }));
     }
-    irs.push({ ...built.ir, typesSchema });
+    irs.push(normalize(built.ir));
   }
 
   // name

@@ -5,7 +5,7 @@
  */
 import type { GenerateContext } from "./config.js";
 import { createGeneratorError, type GeneratorError } from "./errors.js";
-import type { MboxIr } from "./ir.js";
+import type { DefinitionIr, MboxIr } from "./ir.js";
 
 /** Members every accessors object has; a key may not take these names. */
 export const ACCESSOR_MEMBERS: Record<string, string> = {
@@ -23,6 +23,8 @@ const RESERVED_EXPORT_NAMES: Record<string, string> = {
   defineMbox: "imported by every generated module",
   isJsonObject: "imported by generated modules",
   isJsonEqual: "imported by generated modules",
+  matchesPattern: "imported by generated modules",
+  hasUniqueItems: "imported by generated modules",
   MboxAccessors: "imported by every generated module",
   ["__proto__"]: "it would be read as an object's prototype",
 };
@@ -80,6 +82,25 @@ function configPathOfMbox(mbox: string): string {
 
 function configPathOfKey(mbox: string, key: string): string {
   return `mboxes[${JSON.stringify(mbox)}].keys[${JSON.stringify(key)}].accessorName`;
+}
+
+/**
+ * Names the types of a module's `$ref` targets after their titles or pointers, in the order of
+ * their ids: a second type of the same name gets a number (`MenuItem2`), a name mboxgen declares
+ * itself is an error.
+ */
+function nameDefinitions(ir: MboxIr, reserved: ReadonlySet<string>, onReserved: (name: string) => void): Map<string, DefinitionIr> {
+  const named = new Map<string, DefinitionIr>();
+  const taken = new Set<string>();
+  for (const [id, definition] of [...ir.definitions].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))) {
+    const base = toPascalCase(toLowerCamelCase(definition.nameHint) ?? "definition");
+    if (reserved.has(base)) onReserved(base);
+    let typeName = base;
+    for (let suffix = 2; taken.has(typeName) || reserved.has(typeName); suffix += 1) typeName = `${base}${suffix}`;
+    taken.add(typeName);
+    named.set(id, { ...definition, typeName });
+  }
+  return named;
 }
 
 /** Names every mbox and key, in place on fresh copies; returns the named IR and every naming error. */
@@ -141,7 +162,17 @@ export function name(mboxes: readonly MboxIr[], context: GenerateContext): { mbo
     });
 
     const typeName = toPascalCase(exportName);
-    named.push({ ...ir, exportName, typeName, accessorsTypeName: `${typeName}Accessors`, fileName: toFileName(exportName), attributes });
+    const accessorsTypeName = `${typeName}Accessors`;
+    const definitions = nameDefinitions(ir, new Set([typeName, accessorsTypeName, ...Object.keys(RESERVED_EXPORT_NAMES)]), (name) =>
+      errors.push(
+        createGeneratorError(
+          "NAME_COLLISION",
+          { what: "type name", name, first: "a type the schema declares (title or $defs)", second: `mboxgen's own declarations for mbox ${JSON.stringify(ir.mbox)}`, configPath: configPathOfMbox(ir.mbox) },
+          { file },
+        ),
+      ),
+    );
+    named.push({ ...ir, exportName, typeName, accessorsTypeName, fileName: toFileName(exportName), attributes, definitions });
   }
   return { mboxes: named, errors };
 }

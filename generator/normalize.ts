@@ -1,162 +1,263 @@
 /**
- * Stage 2, `normalize`: turns an mbox's schema into the self-contained schema that
- * json-schema-to-typescript compiles. Each rule is named in plain English and kept as data, so a
- * debug log or an error can say which rule did what. Rules never mutate their input.
+ * Stage 3, `normalize`: simplifies each mbox's TypeIr without changing which values it accepts,
+ * so that the printed types are as precise as TypeScript allows and the validators as short as
+ * they can be. Each rule is named in plain English and kept as data, so a debug log can say
+ * which rule fired. Rules build new nodes; they never mutate their input.
  */
-import type { MboxConfig } from "./config.js";
-import { createGeneratorError, type GeneratorError } from "./errors.js";
-import { locate, type JsonDocument } from "./json-document.js";
-import { withReferencedAnnotations } from "./build-ir.js";
-import type { LoadedMbox } from "./load.js";
-import { resolveReference, schemaId, type SchemaAt } from "./schema-references.js";
-import { isPlainObject as isSchemaObject, setOwnProperty } from "./json-values.js";
+import { isJsonEqual } from "@mboxgen/runtime";
+import { jsonTypeOf, matchesType } from "./build-ir.js";
+import { JSON_TYPE_NAMES, type DefinitionIr, type JsonTypeName, type MboxIr, type PropertyIr, type TypeIr } from "./ir.js";
 
-/** The root type's name while json-schema-to-typescript runs (it mangles non-ASCII names); renamed afterwards. */
-export const ROOT_TYPE_PLACEHOLDER = "MboxgenRootOfferPlaceholder";
-/** Stands in for a `__proto__` key, which json-schema-to-typescript silently drops; restored afterwards. */
-export const PROTO_KEY_PLACEHOLDER = "mboxgen__proto__key__7f3a9c";
+type Definitions = ReadonlyMap<string, DefinitionIr>;
+type Rule = (type: TypeIr, definitions: Definitions) => TypeIr;
 
-type Schema = Record<string, unknown>;
+const ANY: TypeIr = { kind: "any" };
+const NEVER: TypeIr = { kind: "never" };
 
-/** What the rules see. */
-export interface NormalizeInput {
-  loaded: LoadedMbox;
-  documents: ReadonlyMap<string, JsonDocument>;
-  config: MboxConfig | undefined;
-  errors: GeneratorError[];
+function sameType(left: TypeIr, right: TypeIr): boolean {
+  return JSON.stringify(left) === JSON.stringify(right);
 }
 
-type Rule = (schema: Schema, input: NormalizeInput) => Schema;
-
-/** Copies JSON, keeping a `__proto__` key as an own property. */
-function cloneJson<Value>(value: Value): Value {
-  if (Array.isArray(value)) return value.map(cloneJson) as Value;
-  if (!isSchemaObject(value)) return value;
-  const copy: Schema = {};
-  for (const key of Object.keys(value)) {
-    setOwnProperty(copy, key, cloneJson(value[key]));
-  }
-  return copy as Value;
-}
-
-// Replaces every $ref that leaves the mbox's own file by a copy of its target, recursively, so
-// json-schema-to-typescript needs no file access. Refs within the mbox's file stay for it to resolve.
-function inlineReferences(at: SchemaAt, input: NormalizeInput, inlining: string[]): unknown {
-  const { schema } = at;
-  if (Array.isArray(schema)) return schema.map((item, index) => inlineReferences({ ...at, segments: [...at.segments, String(index)], schema: item }, input, inlining));
-  if (!isSchemaObject(schema)) return schema;
-  const isRootFile = at.document === input.loaded.document;
-  if (typeof schema.$ref === "string" && !(isRootFile && schema.$ref.startsWith("#"))) {
-    const target = resolveReference(schema.$ref, at, input.documents);
-    if ("code" in target) return {}; // Reported by buildIr, which resolves the same references.
-    const id = schemaId(target);
-    if (inlining.includes(id)) {
-      input.errors.push(
-        createGeneratorError("REF_UNSUPPORTED", { ref: `${schema.$ref} (recursive through another file)` }, locate(at.document, [...at.segments, "$ref"])),
-      );
-      return {};
+/**
+ * The JSON types `type` can accept (a superset: constraints aside). A reference is followed once;
+ * a cycle counts as every type.
+ */
+export function jsonTypesOf(type: TypeIr, definitions: Definitions, visiting = new Set<string>()): Set<JsonTypeName> {
+  switch (type.kind) {
+    case "any":
+      return new Set(JSON_TYPE_NAMES);
+    case "never":
+      return new Set();
+    case "string":
+    case "number":
+    case "boolean":
+    case "null":
+    case "object":
+    case "array":
+      return new Set([type.kind]);
+    case "literal":
+      return new Set(type.values.map(jsonTypeOf));
+    case "otherThan":
+      return new Set(JSON_TYPE_NAMES.filter((name) => !type.types.includes(name)));
+    case "anyOf":
+    case "oneOf":
+      return new Set(type.members.flatMap((member) => [...jsonTypesOf(member, definitions, visiting)]));
+    case "allOf": {
+      let types = new Set(JSON_TYPE_NAMES);
+      for (const member of type.members) {
+        const memberTypes = jsonTypesOf(member, definitions, visiting);
+        types = new Set([...types].filter((name) => memberTypes.has(name)));
+      }
+      return types;
     }
-    const { $ref: _ref, ...siblings } = schema;
-    const inlined = inlineReferences(target, input, [...inlining, id]);
-    return Object.keys(siblings).length === 0 ? inlined : { allOf: [inlined], ...cloneJson(siblings) };
-  }
-  const copy: Schema = {};
-  for (const key of Object.keys(schema)) {
-    const value = inlineReferences({ ...at, segments: [...at.segments, key], schema: schema[key] }, input, inlining);
-    setOwnProperty(copy, key, value);
-  }
-  return copy;
-}
-
-function mapProperties(schema: Schema, change: (key: string, property: unknown) => unknown): Schema {
-  if (!isSchemaObject(schema.properties)) return schema;
-  const properties: Schema = {};
-  for (const key of Object.keys(schema.properties)) {
-    setOwnProperty(properties, key, change(key, schema.properties[key]));
-  }
-  return { ...schema, properties };
-}
-
-const SCHEMA_MAP_KEYWORDS = ["properties", "$defs", "definitions"];
-const SCHEMA_KEYWORDS = ["items", "additionalProperties"];
-const SCHEMA_LIST_KEYWORDS = ["anyOf", "oneOf", "allOf"];
-
-/** Applies `change` to every subschema, depth first, then to the schema itself: schema positions only. */
-function mapSchemas(schema: unknown, change: (schema: Schema) => Schema): unknown {
-  if (!isSchemaObject(schema)) return schema;
-  const copy: Schema = { ...schema };
-  for (const keyword of SCHEMA_MAP_KEYWORDS) {
-    const map = copy[keyword];
-    if (!isSchemaObject(map)) continue;
-    const mapped: Schema = {};
-    for (const key of Object.keys(map)) {
-      setOwnProperty(mapped, key, mapSchemas(map[key], change));
+    case "ref": {
+      const definition = definitions.get(type.id);
+      if (!definition || visiting.has(type.id)) return new Set(JSON_TYPE_NAMES);
+      return jsonTypesOf(definition.type, definitions, new Set([...visiting, type.id]));
     }
-    copy[keyword] = mapped;
   }
-  for (const keyword of SCHEMA_KEYWORDS) if (isSchemaObject(copy[keyword])) copy[keyword] = mapSchemas(copy[keyword], change);
-  for (const keyword of SCHEMA_LIST_KEYWORDS) {
-    const list = copy[keyword];
-    if (Array.isArray(list)) copy[keyword] = list.map((member) => mapSchemas(member, change));
+}
+
+// Whether a member lets every value of its JSON type through (so that with the other types it can be `any`).
+function isUnconstrained(type: TypeIr): boolean {
+  switch (type.kind) {
+    case "string":
+      return type.minLength === undefined && type.maxLength === undefined && type.pattern === undefined;
+    case "number":
+      return !type.integer && type.minimum === undefined && type.maximum === undefined && type.exclusiveMinimum === undefined && type.exclusiveMaximum === undefined && type.multipleOf === undefined;
+    case "boolean":
+    case "null":
+      return true;
+    case "object":
+      return type.properties.length === 0 && type.additional === "any" && type.minProperties === undefined && type.maxProperties === undefined;
+    case "array":
+      return type.items.kind === "any" && type.minItems === undefined && type.maxItems === undefined && !type.uniqueItems;
+    default:
+      return false;
   }
-  return change(copy);
 }
 
-// json-schema-to-typescript drops a property named `__proto__`: rename it, restore it in its output.
-function renameProtoKey(schema: Schema): Schema {
-  const properties = schema.properties;
-  if (!isSchemaObject(properties) || !Object.hasOwn(properties, "__proto__")) return schema;
-  const renamed: Schema = {};
-  for (const key of Object.keys(properties)) renamed[key === "__proto__" ? PROTO_KEY_PLACEHOLDER : key] = properties[key];
-  const required = Array.isArray(schema.required) ? schema.required.map((key) => (key === "__proto__" ? PROTO_KEY_PLACEHOLDER : key)) : schema.required;
-  return { ...schema, properties: renamed, ...(required === undefined ? {} : { required }) };
+function flatten(kind: "anyOf" | "allOf", members: readonly TypeIr[]): TypeIr[] {
+  return members.flatMap((member) => (member.kind === kind ? flatten(kind, member.members) : [member]));
 }
 
-// json-schema-to-typescript writes `@deprecated` first, so the description reads as the tag's text.
-function moveDeprecation(schema: Schema): Schema {
-  if (schema.deprecated !== true) return schema;
-  const { deprecated: _deprecated, ...rest } = schema;
-  return { ...rest, description: `${typeof rest.description === "string" ? `${rest.description}\n\n` : ""}@deprecated` };
+// Merges two object types that must both hold: a key's value meets both (the declaring member's
+// schema, or the other's additionalProperties), undeclared keys meet both additionals.
+function mergeObjects(left: TypeIr & { kind: "object" }, right: TypeIr & { kind: "object" }): TypeIr & { kind: "object" } {
+  const additionalType = (object: TypeIr & { kind: "object" }): TypeIr => (object.additional === "any" ? ANY : object.additional === "none" ? NEVER : object.additional);
+  const valueOf = (object: TypeIr & { kind: "object" }, key: string): TypeIr => object.properties.find((property) => property.key === key && property.declared)?.type ?? additionalType(object);
+  const keys = [...new Set([...left.properties, ...right.properties].map((property) => property.key))];
+  const properties: PropertyIr[] = keys.map((key) => {
+    const ownLeft = left.properties.find((property) => property.key === key);
+    const ownRight = right.properties.find((property) => property.key === key);
+    const declared = Boolean(ownLeft?.declared || ownRight?.declared);
+    return {
+      key,
+      required: Boolean(ownLeft?.required || ownRight?.required),
+      declared,
+      type: { kind: "allOf", members: [valueOf(left, key), valueOf(right, key)] },
+      docs: { ...ownRight?.docs, ...ownLeft?.docs },
+    };
+  });
+  let additional: TypeIr | "any" | "none";
+  if (left.additional === "none" || right.additional === "none") additional = "none";
+  else if (left.additional === "any") additional = right.additional;
+  else if (right.additional === "any") additional = left.additional;
+  else additional = { kind: "allOf", members: [left.additional, right.additional] };
+  const merged: TypeIr & { kind: "object" } = { kind: "object", properties, additional };
+  const bound = (pick: (a: number, b: number) => number, a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : pick(a, b));
+  const minProperties = bound(Math.max, left.minProperties, right.minProperties);
+  const maxProperties = bound(Math.min, left.maxProperties, right.maxProperties);
+  if (minProperties !== undefined) merged.minProperties = minProperties;
+  if (maxProperties !== undefined) merged.maxProperties = maxProperties;
+  return merged;
 }
 
-/** The rules, in the order they run. */
+/** The rules, in the order they run on each node (children first). */
 export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rule]> = [
+  ["nested anyOf and allOf are flattened", (type) => (type.kind === "anyOf" || type.kind === "allOf" ? { kind: type.kind, members: flatten(type.kind, type.members) } : type)],
   [
-    "inline $refs to other files",
-    (schema, input) => inlineReferences({ document: input.loaded.document, segments: [], schema }, input, []) as Schema,
+    "an allOf member that admits every value goes; one that admits none makes the allOf never",
+    (type) => {
+      if (type.kind !== "allOf") return type;
+      if (type.members.some((member) => member.kind === "never")) return NEVER;
+      const members = type.members.filter((member) => member.kind !== "any");
+      return members.length === type.members.length ? type : { kind: "allOf", members };
+    },
   ],
   [
-    "let mboxgen name the root type",
-    ({ title: _title, $id: _id, id: _legacyId, ...schema }) => schema,
+    "an anyOf member that admits no value goes; one that admits every value makes the anyOf any",
+    (type) => {
+      if (type.kind !== "anyOf") return type;
+      if (type.members.some((member) => member.kind === "any")) return ANY;
+      const members = type.members.filter((member) => member.kind !== "never");
+      return members.length === type.members.length ? type : { kind: "anyOf", members };
+    },
   ],
   [
-    "close the root object to its declared keys",
-    ({ patternProperties: _patterns, ...schema }) => ({ ...schema, type: "object", additionalProperties: false }),
+    "a oneOf member that admits no value goes",
+    (type) => {
+      if (type.kind !== "oneOf") return type;
+      const members = type.members.filter((member) => member.kind !== "never");
+      return members.length === type.members.length ? type : { kind: "oneOf", members };
+    },
   ],
   [
-    "write defaults and the config's defaults into the docs",
-    (schema, input) =>
-      mapProperties(schema, (key, property) => {
-        if (!isSchemaObject(property)) return property;
-        const annotated = withReferencedAnnotations({ document: input.loaded.document, segments: ["properties", key], schema: property }, input.documents);
-        const configured = input.config?.keys?.[key];
-        const hasDefault = (configured && Object.hasOwn(configured, "default")) || Object.hasOwn(annotated, "default");
-        if (!hasDefault) return property;
-        const value = configured && Object.hasOwn(configured, "default") ? configured.default : annotated.default;
-        const description = typeof annotated.description === "string" ? `${annotated.description}\n\n` : "";
-        return { ...property, description: `${description}@default ${JSON.stringify(value)}` };
-      }),
+    "an allOf of types with no JSON type in common is never",
+    (type, definitions) => (type.kind === "allOf" && type.members.length > 1 && jsonTypesOf(type, definitions).size === 0 ? NEVER : type),
   ],
-  ["put @deprecated after the description, where json-schema-to-typescript puts it before", (schema) => mapSchemas(schema, moveDeprecation) as Schema],
-  ["keep __proto__ keys, which json-schema-to-typescript drops", (schema) => mapSchemas(schema, renameProtoKey) as Schema],
+  [
+    "enum and const values that the other allOf members reject are dropped",
+    (type, definitions) => {
+      if (type.kind !== "allOf") return type;
+      const literalIndex = type.members.findIndex((member) => member.kind === "literal");
+      if (literalIndex === -1) return type;
+      const others = type.members.filter((_, index) => index !== literalIndex);
+      const candidates = (type.members[literalIndex] as TypeIr & { kind: "literal" }).values;
+      const values = candidates.filter((value, index) => others.every((other) => matchesType(other, value, definitions)) && candidates.findIndex((candidate) => isJsonEqual(candidate, value)) === index);
+      return values.length === 0 ? NEVER : { kind: "literal", values };
+    },
+  ],
+  [
+    "objects in an allOf merge into one object",
+    (type) => {
+      if (type.kind !== "allOf") return type;
+      const objects = type.members.filter((member): member is TypeIr & { kind: "object" } => member.kind === "object");
+      if (objects.length < 2) return type;
+      const merged = objects.reduce(mergeObjects);
+      const rest = type.members.filter((member) => member.kind !== "object");
+      return rest.length === 0 ? merged : { kind: "allOf", members: [merged, ...rest] };
+    },
+  ],
+  [
+    "enum and const members of an anyOf merge into one",
+    (type) => {
+      if (type.kind !== "anyOf") return type;
+      const literals = type.members.filter((member): member is TypeIr & { kind: "literal" } => member.kind === "literal");
+      if (literals.length < 2) return type;
+      const values = literals.flatMap((literal) => literal.values).filter((value, index, all) => all.findIndex((other) => isJsonEqual(other, value)) === index);
+      const firstIndex = type.members.findIndex((member) => member.kind === "literal");
+      const members = type.members.flatMap((member, index): TypeIr[] => (member.kind !== "literal" ? [member] : index === firstIndex ? [{ kind: "literal", values }] : []));
+      return { kind: "anyOf", members };
+    },
+  ],
+  [
+    "duplicate anyOf members go",
+    (type) => {
+      if (type.kind !== "anyOf") return type;
+      const members = type.members.filter((member, index) => type.members.findIndex((other) => sameType(other, member)) === index);
+      return members.length === type.members.length ? type : { kind: "anyOf", members };
+    },
+  ],
+  [
+    "an anyOf that lets every JSON type through unconstrained is any",
+    (type) => {
+      if (type.kind !== "anyOf") return type;
+      const free = new Set<JsonTypeName>();
+      for (const member of type.members) {
+        if (member.kind === "otherThan") for (const name of JSON_TYPE_NAMES) if (!member.types.includes(name)) free.add(name);
+        if (isUnconstrained(member)) free.add(member.kind as JsonTypeName);
+      }
+      return free.size === JSON_TYPE_NAMES.length ? ANY : type;
+    },
+  ],
+  [
+    "an anyOf, oneOf or allOf of one member is that member; of none, never or any",
+    (type) => {
+      if (type.kind !== "anyOf" && type.kind !== "oneOf" && type.kind !== "allOf") return type;
+      if (type.members.length === 1) return type.members[0]!;
+      if (type.members.length === 0) return type.kind === "allOf" ? ANY : NEVER;
+      return type;
+    },
+  ],
 ];
 
-/** Runs every rule; returns the schema for json-schema-to-typescript. Problems go to `input.errors`. */
-export function normalize(input: NormalizeInput, onRule?: (name: string) => void): Schema {
-  let schema = cloneJson(input.loaded.document.value) as Schema;
-  for (const [ruleName, rule] of normalizationRules) {
-    onRule?.(ruleName);
-    schema = rule(schema, input);
+function normalizeChildren(type: TypeIr, definitions: Definitions, onRule: ((name: string) => void) | undefined): TypeIr {
+  const normalizeType = (inner: TypeIr) => normalizeType0(inner, definitions, onRule);
+  switch (type.kind) {
+    case "object":
+      return {
+        ...type,
+        properties: type.properties.map((property) => ({ ...property, type: normalizeType(property.type) })),
+        additional: type.additional === "any" || type.additional === "none" ? type.additional : normalizeType(type.additional),
+      };
+    case "array":
+      return { ...type, items: normalizeType(type.items) };
+    case "anyOf":
+    case "oneOf":
+    case "allOf":
+      return { kind: type.kind, members: type.members.map(normalizeType) };
+    default:
+      return type;
   }
-  return schema;
+}
+
+function normalizeType0(type: TypeIr, definitions: Definitions, onRule: ((name: string) => void) | undefined): TypeIr {
+  let current = normalizeChildren(type, definitions, onRule);
+  // Rules run until none changes the node: one rule's result can enable an earlier one.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [ruleName, rule] of normalizationRules) {
+      const next = rule(current, definitions);
+      if (next === current || sameType(next, current)) continue;
+      onRule?.(ruleName);
+      current = normalizeChildren(next, definitions, onRule);
+      changed = true;
+      break;
+    }
+  }
+  return current;
+}
+
+/** Simplifies a type; `onRule` hears the name of each rule that changed something. */
+export function normalizeType(type: TypeIr, definitions: Definitions, onRule?: (name: string) => void): TypeIr {
+  return normalizeType0(type, definitions, onRule);
+}
+
+/** Simplifies every type of an mbox: its keys' and its definitions'. Returns a new IR. */
+export function normalize(ir: MboxIr, onRule?: (name: string) => void): MboxIr {
+  // Rules read definitions (to check enum values through $refs) as built, which accept the same values.
+  const definitions = new Map<string, DefinitionIr>();
+  for (const [id, definition] of ir.definitions) definitions.set(id, { ...definition, type: normalizeType(definition.type, ir.definitions, onRule) });
+  return { ...ir, definitions, attributes: ir.attributes.map((attribute) => ({ ...attribute, type: normalizeType(attribute.type, ir.definitions, onRule) })) };
 }

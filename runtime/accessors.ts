@@ -279,3 +279,21 @@ export function isJsonEqual(left: unknown, right: unknown): boolean {
     leftKeys.every((key) => Object.hasOwn(right, key) && isJsonEqual((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]))
   );
 }
+
+// Patterns compiled once each: generated validators pass their pattern's text, never code.
+const compiledPatterns = new Map<string, RegExp>();
+
+/** Whether `text` matches the JSON Schema `pattern` (ECMAScript, Unicode mode, unanchored). */
+export function matchesPattern(text: string, pattern: string): boolean {
+  let compiled = compiledPatterns.get(pattern);
+  if (compiled === undefined) compiledPatterns.set(pattern, (compiled = new RegExp(pattern, "u")));
+  return compiled.test(text);
+}
+
+/** Whether no two items of `items` are equal JSON values (`uniqueItems`). */
+export function hasUniqueItems(items: readonly unknown[]): boolean {
+  for (let index = 1; index < items.length; index += 1) {
+    for (let other = 0; other < index; other += 1) if (isJsonEqual(items[index], items[other])) return false;
+  }
+  return true;
+}

@@ -15,23 +15,23 @@ import type { GenerateContext } from "../config.js";
 import type { AttributeIr, MboxIr } from "../ir.js";
 import { commentText, jsonLiteral, stringLiteral } from "./escape.js";
 import { fileHeader } from "./templates.js";
-import { createValidatorContext, emitCheck, emitDefinitionFunctions } from "./validators.js";
+import { docLines } from "./docs.js";
+import { createValidatorContext, emitAttributeCheck, renderValidator } from "./validators.js";
+import { toPascalCase } from "../naming.js";
 
 function attributeDocs(attribute: AttributeIr): JSDocStructure[] {
-  const tags: NonNullable<JSDocStructure["tags"]> = [];
-  if (attribute.fallback) tags.push({ kind: StructureKind.JSDocTag, tagName: "default", text: commentText(JSON.stringify(attribute.fallback.value)) });
-  if (attribute.deprecated) tags.push({ kind: StructureKind.JSDocTag, tagName: "deprecated" });
-  const description = commentText(attribute.description ?? `The offer's ${JSON.stringify(attribute.key)} value.`);
-  return [{ kind: StructureKind.JSDoc, description, tags }];
+  const lines = docLines(attribute.docs, attribute.type, attribute.fallback);
+  const description = lines.length > 0 ? lines.join("\n") : commentText(`The offer's ${JSON.stringify(attribute.key)} value.`);
+  return [{ kind: StructureKind.JSDoc, description }];
 }
 
 function keyUnion(keys: readonly string[]): string {
   return keys.length === 0 ? "never" : keys.map(stringLiteral).join(" | ");
 }
 
-// Emits: ["max-items", (value) => Number.isInteger(value), () => 10, "maxItems"],
+// Emits: ["max-items", $isMaxItems, () => 10, "maxItems"],
 function attributeSpec(attribute: AttributeIr, check: string): string {
-  const parts = [stringLiteral(attribute.key), `(value) => ${check}`];
+  const parts = [stringLiteral(attribute.key), check];
   const renamed = attribute.accessorName !== attribute.key;
   if (attribute.fallback) {
     const literal = jsonLiteral(attribute.fallback.value);
@@ -48,8 +48,7 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
   // Emits: header; import { defineMbox } from "@mboxgen/runtime"; interface DemoEngineeringFlags;
   // interface DemoEngineeringFlagsAccessors extends MboxAccessors<…>; export const demoEngineeringFlags = /*#__PURE__*/ defineMbox(…)
   const validators = createValidatorContext(ir.definitions);
-  const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitCheck(attribute.type, "value", validators)));
-  const definitionFunctions = emitDefinitionFunctions(validators);
+  const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitAttributeCheck(attribute.type, validators, `$is${toPascalCase(attribute.accessorName)}`)));
   const renamed = ir.attributes.filter((attribute) => attribute.accessorName !== attribute.key);
   const defaulted = ir.attributes.filter((attribute) => attribute.fallback).map((attribute) => attribute.key);
   const mboxLiteral = stringLiteral(ir.mbox);
@@ -72,13 +71,6 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
       namedImports: ["defineMbox", ...[...validators.helpers].sort(), { name: "MboxAccessors", isTypeOnly: true }],
     },
   ];
-  for (const [pattern, constantName] of validators.patternNames) {
-    statements.push({
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ kind: StructureKind.VariableDeclaration, name: constantName, initializer: `/*#__PURE__*/ new RegExp(${stringLiteral(pattern)}, "u")` }],
-    });
-  }
   statements.push(offerTypes);
   statements.push({
     kind: StructureKind.Interface,
@@ -104,7 +96,7 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
       {
         kind: StructureKind.JSDoc,
         description: commentText(
-          `${ir.description ? `${ir.description}\n\n` : ""}Mbox ${mboxQuoted}: \`fetch(client, options)\` asks Target for it, \`from(provider)\` reads a provider you have.`,
+          `${ir.docs.description ? `${ir.docs.description}\n\n` : ""}Mbox ${mboxQuoted}: \`fetch(client, options)\` asks Target for it, \`from(provider)\` reads a provider you have.`,
         ),
       },
     ],
@@ -123,15 +115,7 @@ export function emitMboxModule(ir: MboxIr, offerTypes: string, context: Generate
       },
     ],
   });
-  for (const [functionName, check] of definitionFunctions) {
-    statements.push({
-      kind: StructureKind.Function,
-      name: functionName,
-      parameters: [{ kind: StructureKind.Parameter, name: "value", type: "unknown" }],
-      returnType: "boolean",
-      statements: [`return ${check};`],
-    });
-  }
+  for (const fn of validators.functions) statements.push(renderValidator(fn));
 
   const structure: SourceFileStructure = { kind: StructureKind.SourceFile, statements };
   return printStructure(structure);

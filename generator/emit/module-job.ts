@@ -1,5 +1,5 @@
 /**
- * One mbox module from its named IR: offer types (json-schema-to-typescript), the module text,
+ * One mbox module from its named IR: offer types and validators from the same IR, the module text,
  * prettier (possibly on a worker, generator/format-pool.ts), and the hash stamp.
  */
 import type { GenerateContext } from "../config.js";
@@ -27,11 +27,7 @@ export type ModuleJobResult =
  * a worker) overlaps with the next module's emit on this thread.
  */
 export async function runModuleJob(job: ModuleJob, formatSource: (source: string) => Promise<string>): Promise<ModuleJobResult | Promise<ModuleJobResult>> {
-  const offerTypes = await emitOfferTypes(job.ir, job.reservedTypeNames);
-  if (typeof offerTypes !== "string") {
-    return { kind: "error", code: offerTypes.code, problem: offerTypes.problem, fix: offerTypes.fix, location: offerTypes.location };
-  }
-  const source = emitMboxModule(job.ir, offerTypes, job.context);
+  const source = emitMboxModule(job.ir, emitOfferTypes(job.ir), job.context);
   const path = `${job.ir.fileName}.ts`;
   if (!job.context.format) return { kind: "file", path, text: stamp(source, job.inputHash) };
   const formatted = formatSource(source).then((text): ModuleJobResult => ({ kind: "file", path, text: stamp(text, job.inputHash) }));

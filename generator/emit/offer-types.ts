@@ -1,53 +1,82 @@
 /**
- * The offer's TypeScript types, from json-schema-to-typescript (formatting and banner off; mboxgen
- * formats the whole module once). Its output is checked before it is used: the declared names
- * must not clash with mboxgen's own.
+ * The offer's TypeScript types, printed from the IR (the same reading the validators come from):
+ * the offer interface with one member per key, and one named type per `$ref` target.
  */
-import { compile } from "json-schema-to-typescript";
-import { createGeneratorError, type GeneratorError } from "../errors.js";
-import type { MboxIr } from "../ir.js";
-import { PROTO_KEY_PLACEHOLDER, ROOT_TYPE_PLACEHOLDER } from "../normalize.js";
+import type { DefinitionIr, MboxIr } from "../ir.js";
+import { docLines } from "./docs.js";
 import { stringLiteral } from "./escape.js";
+import { projectType, type TsMember, type TsType } from "./ts-types.js";
 
-const DECLARED_NAME = /^export (?:declare )?(?:interface|type|enum|const enum) ([\p{ID_Start}$_][\p{ID_Continue}$]*)/gmu;
-// json-schema-to-typescript (format off) writes one property per line: `key?: type` or `key: type`.
-const PROTO_PLACEHOLDER_KEY = new RegExp(`^(\\s*)${PROTO_KEY_PLACEHOLDER}(\\??):`, "gm");
-const ROOT_PLACEHOLDER = new RegExp(`\\b${ROOT_TYPE_PLACEHOLDER}\\b`, "g");
+/** A property name as TypeScript reads it: bare when it can be, else a string literal. */
+export function propertyName(key: string): string {
+  return /^[$A-Z_a-z][$\w]*$/.test(key) ? key : stringLiteral(key);
+}
 
-/** The offer types of one mbox as TypeScript source, or an error. */
-export async function emitOfferTypes(ir: MboxIr, reservedNames: ReadonlySet<string>): Promise<string | GeneratorError> {
-  // Emits: export interface DemoEngineeringFlags { /** docs */ searchProviderId?: number; … }
-  const schemaText = JSON.stringify(ir.typesSchema);
-  if (schemaText.includes(ROOT_TYPE_PLACEHOLDER)) {
-    return createGeneratorError("TYPES_FAILED", { reason: `the schema contains mboxgen's placeholder ${ROOT_TYPE_PLACEHOLDER}` }, { file: ir.sourcePath });
-  }
-  let source: string;
-  try {
-    source = await compile(JSON.parse(schemaText) as Parameters<typeof compile>[0], ROOT_TYPE_PLACEHOLDER, {
-      bannerComment: "",
-      format: false,
-      additionalProperties: true,
-      declareExternallyReferenced: true,
-      ignoreMinAndMaxItems: true,
-      strictIndexSignatures: false,
-      unknownAny: true,
-      unreachableDefinitions: false,
-      $refOptions: { resolve: { file: false, http: false } },
-    });
-  } catch (error) {
-    return createGeneratorError("TYPES_FAILED", { reason: error instanceof Error ? error.message : String(error) }, { file: ir.sourcePath }, error);
-  }
-  source = source.replace(ROOT_PLACEHOLDER, ir.typeName).replace(PROTO_PLACEHOLDER_KEY, (_match, indent: string, optional: string) => `${indent}${stringLiteral("__proto__")}${optional}:`);
+function docComment(lines: readonly string[], indent: string): string {
+  if (lines.length === 0) return "";
+  return `${indent}/**\n${lines.map((line) => `${indent} *${line === "" ? "" : ` ${line}`}`).join("\n")}\n${indent} */\n`;
+}
 
-  for (const match of source.matchAll(DECLARED_NAME)) {
-    const declared = match[1]!;
-    if (declared !== ir.typeName && reservedNames.has(declared)) {
-      return createGeneratorError(
-        "NAME_COLLISION",
-        { what: "type name", name: declared, first: `a type the schema declares (title or $defs)`, second: `mboxgen's own declarations for mbox ${JSON.stringify(ir.mbox)}`, configPath: `mboxes[${JSON.stringify(ir.mbox)}].exportName` },
-        { file: ir.sourcePath },
-      );
+function needsParentheses(type: TsType): boolean {
+  return type.kind === "union" || type.kind === "intersection";
+}
+
+/** TypeScript source for a type (prettier lays it out). */
+export function renderType(type: TsType, indent = ""): string {
+  switch (type.kind) {
+    case "keyword":
+      return type.name;
+    case "literal":
+      return typeof type.value === "string" ? stringLiteral(type.value) : String(type.value);
+    case "reference":
+      return type.typeArguments ? `${type.name}<${type.typeArguments.map((argument) => renderType(argument, indent)).join(", ")}>` : type.name;
+    case "array": {
+      const element = renderType(type.element, indent);
+      return needsParentheses(type.element) ? `(${element})[]` : `${element}[]`;
     }
+    case "tuple":
+      return `[${type.elements.map((element) => renderType(element, indent)).join(", ")}]`;
+    case "object":
+      return renderObject(type.members, type.index, indent);
+    case "union":
+      return type.members.map((member) => renderType(member, indent)).join(" | ");
+    case "intersection":
+      return type.members.map((member) => (member.kind === "union" ? `(${renderType(member, indent)})` : renderType(member, indent))).join(" & ");
+    case "indexedAccess":
+      return `${renderType(type.object, indent)}[${renderType(type.index, indent)}]`;
   }
-  return source.trim();
+}
+
+function renderMember(member: TsMember, indent: string): string {
+  return `${docComment(docLines(member.docs, member.constraintsOf), indent)}${indent}${propertyName(member.key)}${member.optional ? "?" : ""}: ${renderType(member.type, indent)};\n`;
+}
+
+function renderObject(members: readonly TsMember[], index: TsType | undefined, indent: string): string {
+  if (members.length === 0 && index === undefined) return "{}";
+  const inner = `${indent}  `;
+  const body = members.map((member) => renderMember(member, inner)).join("") + (index ? `${inner}[k: string]: ${renderType(index, inner)};\n` : "");
+  return `{\n${body}${indent}}`;
+}
+
+// Emits: export interface MenuItem { … } or export type Currency = "EUR" | "USD";
+function renderDefinition(definition: DefinitionIr, definitions: ReadonlyMap<string, DefinitionIr>): string {
+  const type = projectType(definition.type, definitions);
+  const docs = docComment(docLines(definition.docs, definition.type), "");
+  if (type.kind === "object") return `${docs}export interface ${definition.typeName} ${renderObject(type.members, type.index, "")}\n`;
+  return `${docs}export type ${definition.typeName} = ${renderType(type)};\n`;
+}
+
+/** The offer types of one mbox as TypeScript source. */
+export function emitOfferTypes(ir: MboxIr): string {
+  // Emits: export interface DemoEngineeringFlags { /** docs */ searchProviderId?: number; … }
+  const members: TsMember[] = ir.attributes.map((attribute) => ({
+    key: attribute.key,
+    optional: !attribute.required,
+    type: projectType(attribute.type, ir.definitions),
+    docs: attribute.fallback ? { ...attribute.docs, default: { value: attribute.fallback.value } } : attribute.docs,
+    constraintsOf: attribute.type,
+  }));
+  const offer = `${docComment(docLines(ir.docs), "")}export interface ${ir.typeName} ${renderObject(members, undefined, "")}\n`;
+  const definitions = [...ir.definitions.values()].sort((left, right) => (left.typeName < right.typeName ? -1 : left.typeName > right.typeName ? 1 : 0));
+  return [offer, ...definitions.map((definition) => renderDefinition(definition, ir.definitions))].join("\n");
 }

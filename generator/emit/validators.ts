@@ -1,147 +1,307 @@
 /**
- * Validators as generated code: one boolean expression per attribute, compiled from its TypeIr,
- * plus one function per `$ref` target (so recursive shapes terminate) and one RegExp per pattern.
- * Nothing here interprets a schema at run time.
+ * Validators as generated code, compiled from the IR: one function per key, per `$ref` target
+ * and per nested shape that needs more than one expression, each a list of `if (…) return false;`
+ * statements over a value of type `unknown` that TypeScript narrows as it goes. Nothing here
+ * interprets a schema at run time; schema text reaches the code as string literals only.
  */
-import type { JsonValue, TypeIr } from "../ir.js";
-import { jsonLiteral, propertyAccess, stringLiteral } from "./escape.js";
+import type { DefinitionIr, JsonValue, TypeIr } from "../ir.js";
+import { jsonLiteral } from "./escape.js";
 
-/** Module-level declarations validators of one module need, and the runtime helpers they use. */
+/** One generated function: `function <name>(value: unknown): boolean { <statements> }`. */
+export interface ValidatorFunction {
+  name: string;
+  /** The body's statements, in order; nested ones (`for` bodies) as `{ head, body }`. */
+  statements: ValidatorStatement[];
+}
+
+/** A statement of a validator body. */
+export type ValidatorStatement =
+  /** `if (<test>) return <result>;` or, for `continue`, `if (<test>) continue;` */
+  | { kind: "if"; test: Expression; then: "return false" | "continue" | "matches += 1" }
+  | { kind: "return"; value: Expression }
+  | { kind: "let"; name: string; value: string }
+  | { kind: "forOf"; variable: string; iterable: Expression; body: ValidatorStatement[] };
+
+/**
+ * An expression, as a small tree so that the printer can lay it out: calls, comparisons,
+ * negations, `&&`/`||` chains of one operator, and atoms (identifiers, literals, member access).
+ */
+export type Expression =
+  | { kind: "atom"; text: string }
+  | { kind: "literal"; value: JsonValue }
+  | { kind: "member"; object: string; key: Expression }
+  | { kind: "call"; callee: string; arguments: Expression[] }
+  | { kind: "typeof"; operand: Expression }
+  | { kind: "spreadLength"; operand: Expression }
+  | { kind: "binary"; operator: "===" | "!==" | "<" | "<=" | ">" | ">=" | "/"; left: Expression; right: Expression }
+  | { kind: "not"; operand: Expression }
+  | { kind: "chain"; operator: "&&" | "||"; operands: Expression[] };
+
+const atom = (text: string): Expression => ({ kind: "atom", text });
+const call = (callee: string, ...args: Expression[]): Expression => ({ kind: "call", callee, arguments: args });
+const binary = (operator: Extract<Expression, { kind: "binary" }>["operator"], left: Expression, right: Expression): Expression => ({ kind: "binary", operator, left, right });
+const literal = (value: JsonValue): Expression => ({ kind: "literal", value });
+
+/** `!expression`, simplified: `!!x` is never produced, `!(a === b)` becomes `a !== b`. */
+export function not(expression: Expression): Expression {
+  if (expression.kind === "not") return expression.operand;
+  if (expression.kind === "binary" && (expression.operator === "===" || expression.operator === "!==")) {
+    return { ...expression, operator: expression.operator === "===" ? "!==" : "===" };
+  }
+  if (expression.kind === "atom" && (expression.text === "true" || expression.text === "false")) return atom(expression.text === "true" ? "false" : "true");
+  return { kind: "not", operand: expression };
+}
+
+/** What one module's validators need: its functions, and the runtime helpers they call. */
 export interface ValidatorContext {
-  definitions: ReadonlyMap<string, TypeIr>;
-  /** `$ref` id → helper function name, filled as references are met. */
+  definitions: ReadonlyMap<string, DefinitionIr>;
+  /** Functions in the order they are emitted. */
+  functions: ValidatorFunction[];
+  /** `$ref` id → function name. */
   definitionNames: Map<string, string>;
-  /** Pattern source → RegExp constant name. */
-  patternNames: Map<string, string>;
-  /** Runtime helpers used (`isJsonObject`, `isJsonEqual`). */
+  /** Runtime helpers used (`isJsonObject`, `isJsonEqual`, `matchesPattern`, `hasUniqueItems`). */
   helpers: Set<string>;
+  /** Names taken by functions. */
+  usedNames: Set<string>;
 }
 
 /** A fresh context for one module. */
-export function createValidatorContext(definitions: ReadonlyMap<string, TypeIr>): ValidatorContext {
-  return { definitions, definitionNames: new Map(), patternNames: new Map(), helpers: new Set() };
+export function createValidatorContext(definitions: ReadonlyMap<string, DefinitionIr>): ValidatorContext {
+  return { definitions, functions: [], definitionNames: new Map(), helpers: new Set(), usedNames: new Set() };
 }
 
-function literalCheck(value: string, literal: JsonValue, context: ValidatorContext): string {
-  if (typeof literal === "object" && literal !== null) {
-    context.helpers.add("isJsonEqual");
-    return `isJsonEqual(${value}, ${jsonLiteral(literal)})`;
-  }
-  return `${value} === ${jsonLiteral(literal)}`;
+function uniqueName(context: ValidatorContext, base: string): string {
+  let name = base;
+  for (let suffix = 2; context.usedNames.has(name); suffix += 1) name = `${base}${suffix}`;
+  context.usedNames.add(name);
+  return name;
 }
 
-function joinAll(checks: string[]): string {
-  const meaningful = checks.filter((check) => check !== "true");
-  if (meaningful.includes("false")) return "false";
-  return meaningful.length === 0 ? "true" : meaningful.join(" && ");
+// A check as one expression when it is one: the type of a simple leaf, a $ref, else a call of a
+// function of its own (named after `hint`).
+function checkExpression(type: TypeIr, value: Expression, context: ValidatorContext, hint: string): Expression {
+  return simpleCheck(type, value, context) ?? call(emitFunction(type, context, hint), value);
 }
 
-function joinAny(checks: string[]): string {
-  if (checks.includes("true")) return "true";
-  const meaningful = checks.filter((check) => check !== "false");
-  if (meaningful.length === 0) return "false";
-  return meaningful.length === 1 ? meaningful[0]! : `(${meaningful.map((check) => `(${check})`).join(" || ")})`;
-}
-
-/**
- * A boolean expression that is true when the value of expression `value` has the shape `type`.
- * `depth` names the variables of nested callbacks (`item1`, `key1`, …).
- */
-export function emitCheck(type: TypeIr, value: string, context: ValidatorContext, depth = 0): string {
-  // Emits: isJsonObject(value) && Object.hasOwn(value, "label") && typeof value["label"] === "string"
+// The check of a leaf type as one expression, or undefined when it takes statements.
+function simpleCheck(type: TypeIr, value: Expression, context: ValidatorContext): Expression | undefined {
   switch (type.kind) {
     case "any":
-      return "true";
+      return atom("true");
     case "never":
-      return "false";
-    case "string": {
-      const checks = [`typeof ${value} === "string"`];
-      // JSON Schema counts code points, not UTF-16 units.
-      if (type.minLength !== undefined) checks.push(`[...${value}].length >= ${type.minLength}`);
-      if (type.maxLength !== undefined) checks.push(`[...${value}].length <= ${type.maxLength}`);
-      if (type.pattern !== undefined) {
-        let patternName = context.patternNames.get(type.pattern);
-        if (!patternName) {
-          patternName = `$pattern${context.patternNames.size}`;
-          context.patternNames.set(type.pattern, patternName);
-        }
-        checks.push(`${patternName}.test(${value})`);
+      return atom("false");
+    case "boolean":
+      return binary("===", { kind: "typeof", operand: value }, literal("boolean"));
+    case "null":
+      return binary("===", value, literal(null));
+    case "string":
+      if (type.minLength === undefined && type.maxLength === undefined && type.pattern === undefined) return binary("===", { kind: "typeof", operand: value }, literal("string"));
+      break;
+    case "number":
+      if (type.minimum === undefined && type.maximum === undefined && type.exclusiveMinimum === undefined && type.exclusiveMaximum === undefined && type.multipleOf === undefined) {
+        return type.integer ? call("Number.isInteger", value) : binary("===", { kind: "typeof", operand: value }, literal("number"));
       }
-      return joinAll(checks);
+      break;
+    case "literal":
+      if (type.values.length === 1) return literalCheck(value, type.values[0]!, context);
+      break;
+    case "ref":
+      return call(definitionFunction(type.id, context), value);
+    default:
+      break;
+  }
+  return undefined;
+}
+
+function literalCheck(value: Expression, candidate: JsonValue, context: ValidatorContext): Expression {
+  if (typeof candidate === "object" && candidate !== null) {
+    context.helpers.add("isJsonEqual");
+    return call("isJsonEqual", value, literal(candidate));
+  }
+  return binary("===", value, literal(candidate));
+}
+
+function definitionFunction(id: string, context: ValidatorContext): string {
+  let name = context.definitionNames.get(id);
+  if (name === undefined) {
+    const definition = context.definitions.get(id);
+    name = uniqueName(context, `$is${definition?.typeName || "Definition"}`);
+    context.definitionNames.set(id, name);
+    // Registered before its body, so a recursive reference finds the name.
+    const fn: ValidatorFunction = { name, statements: [] };
+    context.functions.push(fn);
+    fn.statements = bodyOf(definition?.type ?? { kind: "any" }, context, name);
+  }
+  return name;
+}
+
+/** Emits a function that checks `type` and returns its name. */
+export function emitFunction(type: TypeIr, context: ValidatorContext, hint: string): string {
+  const name = uniqueName(context, hint);
+  const fn: ValidatorFunction = { name, statements: [] };
+  context.functions.push(fn);
+  fn.statements = bodyOf(type, context, name);
+  return name;
+}
+
+const VALUE = atom("value");
+const RETURN_TRUE: ValidatorStatement = { kind: "return", value: atom("true") };
+const reject = (test: Expression): ValidatorStatement => ({ kind: "if", test, then: "return false" });
+
+// Statements that check `value: unknown` against `type`; `name` names nested functions.
+function bodyOf(type: TypeIr, context: ValidatorContext, name: string): ValidatorStatement[] {
+  const simple = type.kind === "ref" ? undefined : simpleCheck(type, VALUE, context);
+  if (simple) return [{ kind: "return", value: simple }];
+  let nested = 0;
+  const inner = (innerType: TypeIr, value: Expression) => checkExpression(innerType, value, context, `${name}_${(nested += 1)}`);
+  switch (type.kind) {
+    case "string": {
+      const statements: ValidatorStatement[] = [reject(binary("!==", { kind: "typeof", operand: VALUE }, literal("string")))];
+      // JSON Schema counts code points, not UTF-16 units.
+      const length: Expression = { kind: "spreadLength", operand: VALUE };
+      if (type.minLength !== undefined) statements.push(reject(binary("<", length, literal(type.minLength))));
+      if (type.maxLength !== undefined) statements.push(reject(binary(">", length, literal(type.maxLength))));
+      if (type.pattern !== undefined) {
+        context.helpers.add("matchesPattern");
+        statements.push(reject(not(call("matchesPattern", VALUE, literal(type.pattern)))));
+      }
+      return [...statements, RETURN_TRUE];
     }
     case "number": {
-      const checks = [type.integer ? `Number.isInteger(${value})` : `typeof ${value} === "number"`];
-      const bound = (operator: string, limit: number | undefined) => {
-        if (limit !== undefined) checks.push(`(${value} as number) ${operator} ${jsonLiteral(limit)}`);
-      };
-      bound(">=", type.minimum);
-      bound("<=", type.maximum);
-      bound(">", type.exclusiveMinimum);
-      bound("<", type.exclusiveMaximum);
-      return joinAll(checks);
+      const statements: ValidatorStatement[] = [reject(binary("!==", { kind: "typeof", operand: VALUE }, literal("number")))];
+      if (type.integer) statements.push(reject(not(call("Number.isInteger", VALUE))));
+      if (type.minimum !== undefined) statements.push(reject(binary("<", VALUE, literal(type.minimum))));
+      if (type.exclusiveMinimum !== undefined) statements.push(reject(binary("<=", VALUE, literal(type.exclusiveMinimum))));
+      if (type.maximum !== undefined) statements.push(reject(binary(">", VALUE, literal(type.maximum))));
+      if (type.exclusiveMaximum !== undefined) statements.push(reject(binary(">=", VALUE, literal(type.exclusiveMaximum))));
+      // As ajv: the quotient is an integer.
+      if (type.multipleOf !== undefined) statements.push(reject(not(call("Number.isInteger", binary("/", VALUE, literal(type.multipleOf))))));
+      return [...statements, RETURN_TRUE];
     }
-    case "boolean":
-      return `typeof ${value} === "boolean"`;
-    case "null":
-      return `${value} === null`;
-    case "literal":
-      return joinAny(type.values.map((literal) => literalCheck(value, literal, context)));
     case "array": {
-      const item = `item${depth + 1}`;
-      const checks = [`Array.isArray(${value})`];
-      if (type.minItems !== undefined) checks.push(`${value}.length >= ${type.minItems}`);
-      if (type.maxItems !== undefined) checks.push(`${value}.length <= ${type.maxItems}`);
-      const itemCheck = emitCheck(type.items, item, context, depth + 1);
-      if (itemCheck !== "true") checks.push(`${value}.every((${item}: unknown) => ${itemCheck})`);
-      return joinAll(checks);
+      const statements: ValidatorStatement[] = [reject(not(call("Array.isArray", VALUE)))];
+      const length = atom("value.length");
+      if (type.minItems !== undefined) statements.push(reject(binary("<", length, literal(type.minItems))));
+      if (type.maxItems !== undefined) statements.push(reject(binary(">", length, literal(type.maxItems))));
+      if (type.uniqueItems) {
+        context.helpers.add("hasUniqueItems");
+        statements.push(reject(not(call("hasUniqueItems", VALUE))));
+      }
+      const itemCheck = inner(type.items, atom("item"));
+      if (!(itemCheck.kind === "atom" && itemCheck.text === "true")) {
+        statements.push({ kind: "forOf", variable: "item", iterable: VALUE, body: [reject(not(itemCheck))] });
+      }
+      return [...statements, RETURN_TRUE];
     }
     case "object": {
       context.helpers.add("isJsonObject");
-      const checks = [`isJsonObject(${value})`];
+      const statements: ValidatorStatement[] = [reject(not(call("isJsonObject", VALUE)))];
+      const keys = call("Object.keys", VALUE);
+      if (type.minProperties !== undefined) statements.push(reject(binary("<", { kind: "atom", text: "Object.keys(value).length" }, literal(type.minProperties))));
+      if (type.maxProperties !== undefined) statements.push(reject(binary(">", { kind: "atom", text: "Object.keys(value).length" }, literal(type.maxProperties))));
       for (const property of type.properties) {
-        const has = `Object.hasOwn(${value}, ${stringLiteral(property.key)})`;
-        const check = emitCheck(property.type, propertyAccess(value, property.key), context, depth + 1);
-        if (property.required) checks.push(has, check);
-        else if (check !== "true") checks.push(`(!${has} || ${check === "false" ? "false" : `(${check})`})`);
+        const has = call("Object.hasOwn", VALUE, literal(property.key));
+        const propertyValue: Expression = { kind: "member", object: "value", key: literal(property.key) };
+        // An undeclared required key is checked by the additionalProperties loop below.
+        const check = property.declared ? inner(property.type, propertyValue) : atom("true");
+        const checks = !(check.kind === "atom" && check.text === "true");
+        if (property.required) {
+          statements.push(reject(not(has)));
+          if (checks) statements.push(reject(not(check)));
+        } else if (checks) {
+          statements.push(reject({ kind: "chain", operator: "&&", operands: [has, not(check)] }));
+        }
       }
       if (type.additional !== "any") {
-        const key = `key${depth + 1}`;
-        const declared = type.properties.map((property) => `${key} === ${stringLiteral(property.key)}`);
-        const extra = type.additional === "none" ? "false" : emitCheck(type.additional, `${value}[${key}]`, context, depth + 1);
-        const allowed = joinAny([...declared, extra]);
-        if (allowed !== "true") checks.push(`Object.keys(${value}).every((${key}) => ${allowed})`);
+        const declared = type.properties.filter((property) => property.declared).map((property) => binary("===", atom("key"), literal(property.key)));
+        const extra = type.additional === "none" ? atom("false") : inner(type.additional, { kind: "member", object: "value", key: atom("key") });
+        const body: ValidatorStatement[] = [];
+        if (declared.length > 0) body.push({ kind: "if", test: declared.length === 1 ? declared[0]! : { kind: "chain", operator: "||", operands: declared }, then: "continue" });
+        // No other key is allowed: the first one ends the check.
+        body.push(extra.kind === "atom" && extra.text === "false" ? { kind: "return", value: extra } : reject(not(extra)));
+        if (!(extra.kind === "atom" && extra.text === "true")) statements.push({ kind: "forOf", variable: "key", iterable: keys, body });
       }
-      return joinAll(checks);
+      return [...statements, RETURN_TRUE];
     }
-    case "anyOf":
-      return joinAny(type.members.map((member) => emitCheck(member, value, context, depth)));
+    case "literal":
+      return [{ kind: "return", value: type.values.length === 1 ? literalCheck(VALUE, type.values[0]!, context) : { kind: "chain", operator: "||", operands: type.values.map((value) => literalCheck(VALUE, value, context)) } }];
+    case "otherThan": {
+      const isType: Record<string, Expression> = {
+        string: binary("===", { kind: "typeof", operand: VALUE }, literal("string")),
+        number: binary("===", { kind: "typeof", operand: VALUE }, literal("number")),
+        boolean: binary("===", { kind: "typeof", operand: VALUE }, literal("boolean")),
+        null: binary("===", VALUE, literal(null)),
+        object: call("isJsonObject", VALUE),
+        array: call("Array.isArray", VALUE),
+      };
+      if (type.types.includes("object")) context.helpers.add("isJsonObject");
+      return [...type.types.map((name) => reject(isType[name]!)), RETURN_TRUE];
+    }
+    case "anyOf": {
+      const checks = type.members.map((member) => inner(member, VALUE));
+      return [{ kind: "return", value: checks.length === 1 ? checks[0]! : { kind: "chain", operator: "||", operands: checks } }];
+    }
     case "allOf":
-      return joinAll(type.members.map((member) => `(${emitCheck(member, value, context, depth)})`).map((check) => (check === "(true)" ? "true" : check === "(false)" ? "false" : check)));
-    case "ref": {
-      let functionName = context.definitionNames.get(type.id);
-      if (!functionName) {
-        functionName = `$isDefinition${context.definitionNames.size}`;
-        context.definitionNames.set(type.id, functionName);
-      }
-      return `${functionName}(${value})`;
-    }
+      return [...type.members.map((member) => reject(not(inner(member, VALUE)))), RETURN_TRUE];
+    case "oneOf":
+      return [
+        { kind: "let", name: "matches", value: "0" },
+        ...type.members.map((member): ValidatorStatement => ({ kind: "if", test: inner(member, VALUE), then: "matches += 1" })),
+        { kind: "return", value: binary("===", atom("matches"), literal(1)) },
+      ];
+    default:
+      return [{ kind: "return", value: checkExpression(type, VALUE, context, `${name}_${(nested += 1)}`) }];
   }
 }
 
-/** The helper functions for every `$ref` met so far (and those they meet): `[name, body expression]`. */
-export function emitDefinitionFunctions(context: ValidatorContext): Array<[name: string, check: string]> {
-  // Emits (as [name, body]): function $isDefinition0(value: unknown): boolean { return <check>; }
-  const emitted: Array<[string, string]> = [];
-  const done = new Set<string>();
-  // Emitting a body can meet new references, so loop until no new name appears.
-  for (let progress = true; progress; ) {
-    progress = false;
-    for (const [id, functionName] of [...context.definitionNames]) {
-      if (done.has(id)) continue;
-      done.add(id);
-      progress = true;
-      emitted.push([functionName, emitCheck(context.definitions.get(id) ?? { kind: "any" }, "value", context)]);
-    }
+/** The check of one attribute: the name of its function. */
+export function emitAttributeCheck(type: TypeIr, context: ValidatorContext, hint: string): string {
+  if (type.kind === "ref") return definitionFunction(type.id, context);
+  return emitFunction(type, context, hint);
+}
+
+// Source text of an expression (prettier lays it out).
+function renderExpression(expression: Expression): string {
+  switch (expression.kind) {
+    case "atom":
+      return expression.text;
+    case "literal":
+      return jsonLiteral(expression.value);
+    case "member":
+      return `${expression.object}[${renderExpression(expression.key)}]`;
+    case "call":
+      return `${expression.callee}(${expression.arguments.map(renderExpression).join(", ")})`;
+    case "typeof":
+      return `typeof ${renderExpression(expression.operand)}`;
+    case "spreadLength":
+      return `[...${renderExpression(expression.operand)}].length`;
+    case "binary":
+      return `${renderExpression(expression.left)} ${expression.operator} ${renderExpression(expression.right)}`;
+    case "not":
+      return `!${expression.operand.kind === "chain" || expression.operand.kind === "binary" ? `(${renderExpression(expression.operand)})` : renderExpression(expression.operand)}`;
+    case "chain":
+      return expression.operands.map((operand) => (operand.kind === "chain" ? `(${renderExpression(operand)})` : renderExpression(operand))).join(` ${expression.operator} `);
   }
-  return emitted.sort(([left], [right]) => left.localeCompare(right, "en"));
+}
+
+function renderStatements(statements: readonly ValidatorStatement[], indent: string): string {
+  return statements
+    .map((statement) => {
+      switch (statement.kind) {
+        case "if":
+          return `${indent}if (${renderExpression(statement.test)}) ${statement.then === "continue" ? "continue" : statement.then};\n`;
+        case "return":
+          return `${indent}return ${renderExpression(statement.value)};\n`;
+        case "let":
+          return `${indent}let ${statement.name} = ${statement.value};\n`;
+        case "forOf":
+          return `${indent}for (const ${statement.variable} of ${renderExpression(statement.iterable)}) {\n${renderStatements(statement.body, `${indent}  `)}${indent}}\n`;
+      }
+    })
+    .join("");
+}
+
+/** Source text of a validator function. */
+export function renderValidator(fn: ValidatorFunction): string {
+  return `function ${fn.name}(value: unknown): boolean {\n${renderStatements(fn.statements, "  ")}}\n`;
 }

@@ -39,10 +39,10 @@ flags.`);
     );
   });
 
-  it("documents accessors with the schema's description and tags", () => {
-    expect(byName.get("searchProviderId")).toEqual({ name: "searchProviderId", documentation: "Which search backend answers site search.", tags: ["@default 143"] });
+  it("documents accessors with the schema's description, the constraints the type cannot state, and tags", () => {
+    expect(byName.get("searchProviderId")).toEqual({ name: "searchProviderId", documentation: "Which search backend answers site search.", tags: ["@integer", "@minimum 1", "@default 143"] });
     expect(byName.get("cdnHostname")?.documentation).toBe("Host name of the CDN that serves static assets.");
-    expect(byName.get("maxItems")).toEqual({ name: "maxItems", documentation: "Products per listing page.", tags: ["@default 24"] });
+    expect(byName.get("maxItems")).toEqual({ name: "maxItems", documentation: "Products per listing page.", tags: ["@integer", "@minimum 1", "@maximum 100", "@default 24"] });
     expect(byName.get("betaRibbon")?.tags).toContain("@deprecated");
     expect(byName.get("hasLegacyAccess")?.documentation).toBe("Whether the legacy account pages are reachable.");
   });
