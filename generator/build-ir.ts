@@ -5,17 +5,18 @@
  * exactly one), follows `$ref` among the loaded files, and rejects with file and JSON pointer what
  * mboxgen does not implement: a keyword is implemented or it is an error, never ignored.
  */
-import { isJsonEqual } from "@mboxgen/runtime";
+import { isJsonEqual, isMultipleOf } from "@mboxgen/runtime";
 import type { MboxConfig } from "./config.js";
-import { createGeneratorError, type GeneratorError } from "./errors.js";
+import { Diagnostics } from "./diagnostics.js";
+import { createGeneratorError, GeneratorError } from "./errors.js";
 import { type AttributeIr, type DefinitionIr, type DocsIr, type JsonTypeName, type JsonValue, type MboxIr, type PropertyIr, type TypeIr } from "./ir.js";
 import { locate, type JsonDocument } from "./json-document.js";
 import { describeJson, isPlainObject as isSchemaObject } from "./json-values.js";
 import type { LoadedMbox } from "./load.js";
 import { resolveReference, schemaId, type SchemaAt } from "./schema-references.js";
 
-/** Keywords that change what a value may be and that mboxgen does not implement. */
-const UNSUPPORTED_KEYWORDS = [
+/** Keywords that change what a value may be and that mboxgen does not implement: each is a SCHEMA_UNSUPPORTED_KEYWORD error. */
+export const UNSUPPORTED_KEYWORDS: readonly string[] = [
   "not",
   "if",
   "then",
@@ -111,15 +112,17 @@ function nameHintOf(at: SchemaAt): string {
   return file.replace(/(\.schema)?\.json$/, "");
 }
 
-/** Builds TypeIr for one mbox, collecting errors instead of stopping at the first. */
+/** Builds TypeIr for one mbox, reporting every problem and going on (an `any` stands in for what failed). */
 class TypeBuilder {
   readonly definitions = new Map<string, DefinitionIr>();
-  readonly errors: GeneratorError[] = [];
 
-  constructor(private readonly documents: ReadonlyMap<string, JsonDocument>) {}
+  constructor(
+    private readonly documents: ReadonlyMap<string, JsonDocument>,
+    readonly diagnostics: Diagnostics,
+  ) {}
 
   fail(at: SchemaAt, extra: string[], error: (location: ReturnType<typeof locate>) => GeneratorError): TypeIr {
-    this.errors.push(error(locate(at.document, [...at.segments, ...extra])));
+    this.diagnostics.report(error(locate(at.document, [...at.segments, ...extra])));
     return { kind: "any" };
   }
 
@@ -210,12 +213,8 @@ class TypeBuilder {
   reference(at: SchemaAt): TypeIr {
     const ref = (at.schema as Schema).$ref;
     if (typeof ref !== "string") return this.invalid(at, "$ref", "a string");
-    const target = resolveReference(ref, at, this.documents);
-    if ("code" in target) {
-      this.errors.push(target);
-      return { kind: "any" };
-    }
-    return this.definitionAt(target);
+    const target = this.diagnostics.capture(() => resolveReference(ref, at, this.documents), undefined);
+    return target ? this.definitionAt(target) : { kind: "any" };
   }
 
   // A reference to the named type of the schema at `target`, built once.
@@ -369,11 +368,6 @@ export function jsonTypeOf(value: unknown): JsonTypeName {
   return typeof value as "string" | "number" | "boolean" | "object";
 }
 
-/** JSON Schema's `multipleOf`, as ajv computes it: the quotient is an integer. */
-export function isMultipleOf(value: number, divisor: number): boolean {
-  return Number.isInteger(value / divisor);
-}
-
 /** The number of code points of a string: JSON Schema counts those, not UTF-16 units. */
 function codePoints(text: string): number {
   let count = 0;
@@ -457,7 +451,8 @@ export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyM
  * generator reports them); each location is read once.
  */
 export function createSchemaMatcher(documents: ReadonlyMap<string, JsonDocument>): (at: SchemaAt, value: unknown) => boolean {
-  const builder = new TypeBuilder(documents);
+  // Problems of the schema are the generator's to report; the matcher reads what it can.
+  const builder = new TypeBuilder(documents, new Diagnostics());
   const types = new Map<string, TypeIr>();
   return (at, value) => {
     const id = schemaId(at);
@@ -475,8 +470,15 @@ export function withReferencedAnnotations(at: SchemaAt, documents: ReadonlyMap<s
   if (!isSchemaObject(at.schema)) return {};
   const schema = at.schema;
   if (typeof schema.$ref !== "string") return schema;
-  const target = resolveReference(schema.$ref, at, documents);
-  if ("code" in target || !isSchemaObject(target.schema)) return schema;
+  let target: SchemaAt;
+  try {
+    target = resolveReference(schema.$ref, at, documents);
+  } catch (error) {
+    // An unresolvable $ref is reported where the type is built; its annotations are simply absent.
+    if (error instanceof GeneratorError) return schema;
+    throw error;
+  }
+  if (!isSchemaObject(target.schema)) return schema;
   const annotated: Schema = { ...schema };
   for (const keyword of ["description", "default", "deprecated", "examples", "format"]) {
     if (!Object.hasOwn(annotated, keyword) && Object.hasOwn(target.schema, keyword)) annotated[keyword] = target.schema[keyword];
@@ -484,15 +486,9 @@ export function withReferencedAnnotations(at: SchemaAt, documents: ReadonlyMap<s
   return annotated;
 }
 
-/** What `buildIr` returns for one mbox. */
-export interface BuiltMbox {
-  ir: MboxIr;
-  errors: GeneratorError[];
-}
-
-/** Builds the IR of one mbox (names are filled in by the naming pass). */
-export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonDocument>, mboxConfig: MboxConfig | undefined): BuiltMbox {
-  const builder = new TypeBuilder(documents);
+/** Builds the IR of one mbox (names are filled in by the naming pass); reports every problem into `diagnostics`. */
+export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonDocument>, mboxConfig: MboxConfig | undefined, diagnostics: Diagnostics): MboxIr {
+  const builder = new TypeBuilder(documents, diagnostics);
   const root: SchemaAt = { document: loaded.document, segments: [], schema: loaded.document.value };
   // The root lists the offer's keys; combinators there would leave no keys to generate accessors for.
   builder.checkKeywords(root, [...UNSUPPORTED_KEYWORDS, "$ref", "anyOf", "oneOf", "allOf", "enum", "const"]);
@@ -511,7 +507,7 @@ export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonD
         attribute.fallback.from === "schema"
           ? locate(loaded.document, property.declared ? [...at.segments, "default"] : ["required"])
           : { file: loaded.document.path, pointer: `(config) mboxes.${loaded.mbox}.keys.${key}.default` };
-      builder.errors.push(createGeneratorError("DEFAULT_INVALID", { key, value: JSON.stringify(attribute.fallback.value) }, location));
+      diagnostics.report(createGeneratorError("DEFAULT_INVALID", { key, value: JSON.stringify(attribute.fallback.value) }, location));
     }
     attributes.push(attribute);
   }
@@ -528,5 +524,5 @@ export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonD
     attributes,
     definitions: builder.definitions,
   };
-  return { ir, errors: builder.errors };
+  return ir;
 }

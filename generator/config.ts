@@ -5,7 +5,8 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Options as PrettierOptions } from "prettier";
 import configSchema from "./config.schema.json" with { type: "json" };
-import { createGeneratorError, type ErrorLocation, type GeneratorError } from "./errors.js";
+import type { Diagnostics } from "./diagnostics.js";
+import { createGeneratorError, type ErrorLocation } from "./errors.js";
 import { fromJsonPointer, locate, type JsonDocument } from "./json-document.js";
 import { describeViolations } from "./schema-violations.js";
 
@@ -83,16 +84,16 @@ let compiledValidator: ValidateFunction | undefined;
 
 /**
  * Checks a config against the shipped JSON Schema (generator/config.schema.json, the one editors
- * use through `"$schema"`); returns every problem as a `CONFIG_INVALID` error at its JSON pointer,
+ * use through `"$schema"`); reports every problem as a `CONFIG_INVALID` error at its JSON pointer,
  * with line and column when the config's JSON document is given.
  */
-export function validateConfig(config: unknown, source?: { file: string; document?: JsonDocument }): GeneratorError[] {
+export function validateConfig(config: unknown, diagnostics: Diagnostics, source?: { file: string; document?: JsonDocument }): void {
   compiledValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(configSchema);
-  if (compiledValidator(config)) return [];
-  return describeViolations(compiledValidator.errors).map(({ pointer, reason, isKey }) => {
+  if (compiledValidator(config)) return;
+  for (const { pointer, reason, isKey } of describeViolations(compiledValidator.errors)) {
     const location: ErrorLocation = source?.document ? locate(source.document, fromJsonPointer(pointer), isKey ? "key" : "value") : { ...(source ? { file: source.file } : {}), pointer };
-    return createGeneratorError("CONFIG_INVALID", { reason }, location);
-  });
+    diagnostics.report(createGeneratorError("CONFIG_INVALID", { reason }, location));
+  }
 }
 
 /** Builds the context of a run from a (validated) config. */

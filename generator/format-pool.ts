@@ -25,7 +25,8 @@ parentPort.on("message", async ({ id, source }) => {
     const prettier = await prettierReady;
     parentPort.postMessage({ id, text: await prettier.format(source, workerData.options) });
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.stack || error) });
+    // An Error survives the structured clone with its name, message and stack.
+    parentPort.postMessage({ id, error: error instanceof Error ? error : new Error(String(error)) });
   }
 });`;
 
@@ -48,11 +49,11 @@ export function createFormatPool(workers: number, options: PrettierOptions): For
   const load = threads.map(() => 0);
   let nextId = 0;
   threads.forEach((thread, index) => {
-    thread.on("message", (message: { id: number; text?: string; error?: string }) => {
+    thread.on("message", (message: { id: number; text?: string; error?: Error }) => {
       load[index]! -= 1;
       const waiting = pending.get(message.id)!;
       pending.delete(message.id);
-      if (message.error !== undefined) waiting.reject(new Error(`prettier failed: ${message.error}`));
+      if (message.error !== undefined) waiting.reject(new Error(`prettier failed on a worker: ${message.error.message}`, { cause: message.error }));
       else waiting.resolve(message.text!);
     });
     thread.on("error", (error) => {

@@ -5,13 +5,14 @@
 import { buildIr } from "./build-ir.js";
 import { createGenerateContext, validateConfig, type GenerateContext, type MboxgenConfig } from "./config.js";
 import { emitIndexModule } from "./emit/index-module.js";
-import { runModuleJob, toGeneratorError, type ModuleJob, type ModuleJobResult } from "./emit/module-job.js";
+import { runModuleJob, type ModuleJob } from "./emit/module-job.js";
 import { createFormatPool, formatWorkerCount } from "./format-pool.js";
-import { createGeneratorError, GeneratorErrors, type GeneratorError } from "./errors.js";
+import { Diagnostics } from "./diagnostics.js";
+import { createGeneratorError } from "./errors.js";
 import { format } from "./format.js";
 import type { MboxIr } from "./ir.js";
 import type { SchemaSource } from "./json-document.js";
-import { load } from "./load.js";
+import { load, type LoadedSchemas } from "./load.js";
 import { name } from "./naming.js";
 import { normalize } from "./normalize.js";
 import { hashText, isCurrent, stamp } from "./stamp.js";
@@ -58,12 +59,6 @@ export interface GenerateResult {
   reused: number;
 }
 
-function byLocation(left: GeneratorError, right: GeneratorError): number {
-  const leftKey = `${left.location.file ?? ""}\u0000${String(left.location.line ?? 0).padStart(8, "0")}`;
-  const rightKey = `${right.location.file ?? ""}\u0000${String(right.location.line ?? 0).padStart(8, "0")}`;
-  return leftKey < rightKey ? -1 : leftKey > rightKey ? 1 : 0;
-}
-
 // Everything a module's bytes depend on: a change here, and only here, regenerates it.
 function moduleInputHash(ir: MboxIr, context: GenerateContext): string {
   return hashText(
@@ -78,81 +73,83 @@ function moduleInputHash(ir: MboxIr, context: GenerateContext): string {
   );
 }
 
+/** The config checked and resolved into the run's context; every config problem reported. */
+function createContext(input: GenerateInput, diagnostics: Diagnostics): GenerateContext {
+  const config = input.config ?? {};
+  validateConfig(config, diagnostics);
+  return createGenerateContext(config, input.regenerateCommand ?? "npx mboxgen generate");
+}
+
+/** The config may only name mboxes and keys the schemas declare (a typo would be silently ignored). */
+function checkConfigAgainstSchemas(context: GenerateContext, loaded: LoadedSchemas, irs: readonly MboxIr[], schemasLabel: string, diagnostics: Diagnostics): void {
+  if (loaded.mboxes.length === 0 && !diagnostics.hasErrors) diagnostics.report(createGeneratorError("NO_SCHEMAS", { folder: schemasLabel }));
+  const loadFailed = diagnostics.hasErrors;
+  for (const mbox of Object.keys(context.mboxes)) {
+    // An mbox whose schema did not load is not unknown: its file's own error says what is wrong.
+    if (!loadFailed && !irs.some((ir) => ir.mbox === mbox)) diagnostics.report(createGeneratorError("CONFIG_UNKNOWN_MBOX", { mbox }));
+  }
+  for (const ir of irs) {
+    const declaredKeys = new Set(ir.attributes.map((attribute) => attribute.key));
+    for (const key of Object.keys(context.mboxes[ir.mbox]?.keys ?? {})) {
+      if (!declaredKeys.has(key)) diagnostics.report(createGeneratorError("CONFIG_UNKNOWN_KEY", { mbox: ir.mbox, key }, { file: ir.sourcePath }));
+    }
+  }
+}
+
+/**
+ * Emits and formats every mbox module, reusing a previous run's file where the module's inputs
+ * did not change (its hash stamp says so).
+ */
+async function emitModules(mboxes: readonly MboxIr[], context: GenerateContext, input: GenerateInput): Promise<{ files: GeneratedFile[]; reused: number }> {
+  const files: GeneratedFile[] = [];
+  const jobs: ModuleJob[] = [];
+  for (const ir of mboxes) {
+    const path = `${ir.fileName}.ts`;
+    const inputHash = moduleInputHash(ir, context);
+    const previous = input.previousFiles?.get(path);
+    if (isCurrent(previous, inputHash)) files.push({ path, text: previous! });
+    // A module is its own scope: the schema's own type names (titles, $defs) may not take the
+    // module's accessors interface or the imported MboxAccessors; other modules do not matter.
+    else jobs.push({ ir, context, reservedTypeNames: new Set([ir.accessorsTypeName, "MboxAccessors"]), inputHash });
+  }
+  const reused = files.length;
+  const pool = createFormatPool(context.format ? formatWorkerCount(jobs.length, input.workers) : 0, context.prettier);
+  try {
+    const pending: Array<Promise<GeneratedFile>> = [];
+    // Each job's formatting is started at once, so a worker formats while this thread emits the next.
+    for (const job of jobs) pending.push(runModuleJob(job, (source) => pool.format(source)));
+    files.push(...(await Promise.all(pending)));
+  } finally {
+    await pool.close();
+  }
+  return { files, reused };
+}
+
+/** The index module, reused when nothing it lists changed. */
+async function emitIndex(mboxes: readonly MboxIr[], schemasLabel: string, context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): Promise<GeneratedFile> {
+  const indexSource = emitIndexModule(mboxes, schemasLabel, context);
+  const indexHash = hashText(JSON.stringify({ generator: GENERATOR_VERSION, indexSource, context }));
+  const previousIndex = previousFiles?.get("index.ts");
+  if (isCurrent(previousIndex, indexHash)) return { path: "index.ts", text: previousIndex! };
+  return { path: "index.ts", text: stamp(context.format ? await format(indexSource, context.prettier) : indexSource, indexHash) };
+}
+
 /**
  * Generates the typed modules for a set of mbox schemas. Pure: the same input gives the same bytes.
  * Throws `GeneratorErrors` listing every problem of the input; then nothing is produced.
  */
 export async function generate(input: GenerateInput): Promise<GenerateResult> {
-  const config = input.config ?? {};
-  const errors: GeneratorError[] = validateConfig(config);
-  if (errors.length > 0) throw new GeneratorErrors(errors);
-  const context = createGenerateContext(config, input.regenerateCommand ?? "npx mboxgen generate");
+  const diagnostics = new Diagnostics();
   const schemasLabel = input.schemasLabel ?? "schemas";
-
-  // load
-  const loaded = load(input.schemas);
-  errors.push(...loaded.errors);
-  if (loaded.mboxes.length === 0 && errors.length === 0) errors.push(createGeneratorError("NO_SCHEMAS", { folder: schemasLabel }));
-  const knownMboxes = new Set(loaded.mboxes.map((mbox) => mbox.mbox));
-  for (const mbox of Object.keys(context.mboxes)) {
-    if (!knownMboxes.has(mbox) && loaded.errors.length === 0) errors.push(createGeneratorError("CONFIG_UNKNOWN_MBOX", { mbox }));
-  }
-
-  // buildIr and normalize
-  const irs: MboxIr[] = [];
-  for (const mbox of loaded.mboxes) {
-    const mboxConfig = context.mboxes[mbox.mbox];
-    const built = buildIr(mbox, loaded.documents, mboxConfig);
-    errors.push(...built.errors);
-    const declaredKeys = new Set(built.ir.attributes.map((attribute) => attribute.key));
-    for (const key of Object.keys(mboxConfig?.keys ?? {})) {
-      if (!declaredKeys.has(key)) errors.push(createGeneratorError("CONFIG_UNKNOWN_KEY", { mbox: mbox.mbox, key }, { file: mbox.document.path }));
-    }
-    irs.push(normalize(built.ir));
-  }
-
-  // name
-  const named = name(irs, context);
-  errors.push(...named.errors);
-  if (errors.length > 0) throw new GeneratorErrors(errors.sort(byLocation));
-
-  // emit and format, reusing modules whose inputs did not change
-  const files: GeneratedFile[] = [];
-  const jobs: ModuleJob[] = [];
-  let reused = 0;
-  for (const ir of named.mboxes) {
-    const path = `${ir.fileName}.ts`;
-    const inputHash = moduleInputHash(ir, context);
-    const previous = input.previousFiles?.get(path);
-    if (isCurrent(previous, inputHash)) {
-      files.push({ path, text: previous! });
-      reused += 1;
-    } else {
-      // A module is its own scope: the schema's own type names (titles, $defs) may not take the
-      // module's accessors interface or the imported MboxAccessors; other modules do not matter.
-      jobs.push({ ir, context, reservedTypeNames: new Set([ir.accessorsTypeName, "MboxAccessors"]), inputHash });
-    }
-  }
-  const pool = createFormatPool(context.format ? formatWorkerCount(jobs.length, input.workers) : 0, context.prettier);
-  try {
-    const pending: Array<ModuleJobResult | Promise<ModuleJobResult>> = [];
-    for (const job of jobs) pending.push(await runModuleJob(job, (source) => pool.format(source)));
-    for (const result of await Promise.all(pending)) {
-      if (result.kind === "error") errors.push(toGeneratorError(result));
-      else files.push({ path: result.path, text: result.text });
-    }
-  } finally {
-    await pool.close();
-  }
-  if (errors.length > 0) throw new GeneratorErrors(errors.sort(byLocation));
-
-  const indexSource = emitIndexModule(named.mboxes, schemasLabel, context);
-  const indexHash = hashText(JSON.stringify({ generator: GENERATOR_VERSION, indexSource, context }));
-  const previousIndex = input.previousFiles?.get("index.ts");
-  files.push({
-    path: "index.ts",
-    text: isCurrent(previousIndex, indexHash) ? previousIndex! : stamp(context.format ? await format(indexSource, context.prettier) : indexSource, indexHash),
-  });
-  files.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
-  return { files, reused };
+  const context = createContext(input, diagnostics);
+  diagnostics.throwIfAny();
+  const loaded = load(input.schemas, diagnostics);
+  const irs = loaded.mboxes.map((mbox) => normalize(buildIr(mbox, loaded.documents, context.mboxes[mbox.mbox], diagnostics)));
+  checkConfigAgainstSchemas(context, loaded, irs, schemasLabel, diagnostics);
+  const named = name(irs, context, diagnostics);
+  diagnostics.throwIfAny();
+  const modules = await emitModules(named, context, input);
+  const index = await emitIndex(named, schemasLabel, context, input.previousFiles);
+  const files = [...modules.files, index].sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+  return { files, reused: modules.reused };
 }

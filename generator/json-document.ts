@@ -3,7 +3,7 @@
  * (jsonc-parser gives offsets; JSON.parse gives the values).
  */
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
-import { createGeneratorError, type ErrorLocation, type GeneratorError } from "./errors.js";
+import { createGeneratorError, type ErrorLocation } from "./errors.js";
 
 /** A schema file as read: its path (relative, `/`-separated) and text. */
 export interface SchemaSource {
@@ -28,13 +28,13 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Parses a source; malformed JSON gives a `JSON_SYNTAX` error with line and column. */
-export function parseJsonDocument(source: SchemaSource): JsonDocument | GeneratorError {
+/** Parses a source; malformed JSON throws a `JSON_SYNTAX` error with line and column. */
+export function parseJsonDocument(source: SchemaSource): JsonDocument {
   const errors: ParseError[] = [];
   parse(source.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first) {
-    return createGeneratorError(
+    throw createGeneratorError(
       "JSON_SYNTAX",
       // "PropertyNameExpected" → "property name expected"
       { reason: printParseErrorCode(first.error).replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase() },

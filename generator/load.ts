@@ -2,7 +2,8 @@
  * Stage 1, `load`: parses every JSON file of the schemas folder and picks the mbox schemas
  * (`*.schema.json`). Other `.json` files are there to be referenced with `$ref`.
  */
-import { createGeneratorError, type GeneratorError } from "./errors.js";
+import type { Diagnostics } from "./diagnostics.js";
+import { createGeneratorError } from "./errors.js";
 import { locate, parseJsonDocument, type JsonDocument, type SchemaSource } from "./json-document.js";
 import { describeJson, isPlainObject } from "./json-values.js";
 
@@ -18,7 +19,6 @@ export interface LoadedSchemas {
   documents: Map<string, JsonDocument>;
   /** The mbox schemas, sorted by mbox name. */
   mboxes: LoadedMbox[];
-  errors: GeneratorError[];
 }
 
 const MBOX_SCHEMA_SUFFIX = ".schema.json";
@@ -33,42 +33,38 @@ function describesObject(schema: Record<string, unknown>): boolean {
   return schema.type === undefined && (schema.properties !== undefined || schema.$ref === undefined);
 }
 
-/** Parses the sources and finds the mboxes. Never throws; problems are returned as errors. */
-export function load(sources: readonly SchemaSource[]): LoadedSchemas {
+/** Parses the sources and finds the mboxes; reports each unusable file into `diagnostics` and goes on. */
+export function load(sources: readonly SchemaSource[], diagnostics: Diagnostics): LoadedSchemas {
   const documents = new Map<string, JsonDocument>();
-  const errors: GeneratorError[] = [];
   const mboxes: LoadedMbox[] = [];
   const fileOfMbox = new Map<string, string>();
 
   for (const source of [...sources].sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0))) {
-    const parsed = parseJsonDocument(source);
-    if ("code" in parsed) {
-      errors.push(parsed);
-      continue;
-    }
+    const parsed = diagnostics.capture(() => parseJsonDocument(source), undefined);
+    if (!parsed) continue;
     documents.set(parsed.path, parsed);
     if (!baseName(parsed.path).endsWith(MBOX_SCHEMA_SUFFIX)) continue;
 
     const schema = parsed.value;
     if (!isPlainObject(schema) || !describesObject(schema)) {
       const found = isPlainObject(schema) ? `type ${JSON.stringify(schema.type)}` : describeJson(schema);
-      errors.push(createGeneratorError("SCHEMA_ROOT_NOT_OBJECT", { found }, locate(parsed, [])));
+      diagnostics.report(createGeneratorError("SCHEMA_ROOT_NOT_OBJECT", { found }, locate(parsed, [])));
       continue;
     }
     const declared = (schema as Record<string, unknown>)["x-mbox"];
     if (declared !== undefined && (typeof declared !== "string" || declared === "")) {
-      errors.push(createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword: "x-mbox", expected: "a non-empty string" }, locate(parsed, ["x-mbox"])));
+      diagnostics.report(createGeneratorError("SCHEMA_INVALID_KEYWORD", { keyword: "x-mbox", expected: "a non-empty string" }, locate(parsed, ["x-mbox"])));
       continue;
     }
     const mbox = (declared as string | undefined) ?? baseName(parsed.path).slice(0, -MBOX_SCHEMA_SUFFIX.length);
     const otherFile = fileOfMbox.get(mbox);
     if (otherFile !== undefined) {
-      errors.push(createGeneratorError("DUPLICATE_MBOX", { mbox, otherFile }, locate(parsed, declared === undefined ? [] : ["x-mbox"])));
+      diagnostics.report(createGeneratorError("DUPLICATE_MBOX", { mbox, otherFile }, locate(parsed, declared === undefined ? [] : ["x-mbox"])));
       continue;
     }
     fileOfMbox.set(mbox, parsed.path);
     mboxes.push({ mbox, document: parsed });
   }
   mboxes.sort((left, right) => (left.mbox < right.mbox ? -1 : left.mbox > right.mbox ? 1 : 0));
-  return { documents, mboxes, errors };
+  return { documents, mboxes };
 }

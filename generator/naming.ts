@@ -4,7 +4,8 @@
  * config alias that resolves it (quicktype's global naming pass). Never a silent suffix.
  */
 import type { GenerateContext } from "./config.js";
-import { createGeneratorError, type GeneratorError } from "./errors.js";
+import type { Diagnostics } from "./diagnostics.js";
+import { createGeneratorError } from "./errors.js";
 import type { DefinitionIr, MboxIr } from "./ir.js";
 
 /** Members every accessors object has; a key may not take these names. */
@@ -25,6 +26,7 @@ const RESERVED_EXPORT_NAMES: Record<string, string> = {
   isJsonEqual: "imported by generated modules",
   matchesPattern: "imported by generated modules",
   hasUniqueItems: "imported by generated modules",
+  isMultipleOf: "imported by generated modules",
   MboxAccessors: "imported by every generated module",
   ["__proto__"]: "it would be read as an object's prototype",
 };
@@ -103,16 +105,15 @@ function nameDefinitions(ir: MboxIr, reserved: ReadonlySet<string>, onReserved: 
   return named;
 }
 
-/** Names every mbox and key, in place on fresh copies; returns the named IR and every naming error. */
-export function name(mboxes: readonly MboxIr[], context: GenerateContext): { mboxes: MboxIr[]; errors: GeneratorError[] } {
-  const errors: GeneratorError[] = [];
+/** Names every mbox and key, on fresh copies; reports every naming problem into `diagnostics`. */
+export function name(mboxes: readonly MboxIr[], context: GenerateContext, diagnostics: Diagnostics): MboxIr[] {
   const named: MboxIr[] = [];
   const owners = { exportName: new Map<string, string>(), typeName: new Map<string, string>(), fileName: new Map<string, string>() };
   const claim = (what: "export name" | "type name" | "file name", registry: Map<string, string>, value: string, owner: string, mbox: string, file: string): void => {
     const key = what === "file name" ? value.toLowerCase() : value;
     const previous = registry.get(key);
     if (previous === undefined) registry.set(key, owner);
-    else errors.push(createGeneratorError("NAME_COLLISION", { what, name: value, first: previous, second: owner, configPath: configPathOfMbox(mbox) }, { file }));
+    else diagnostics.report(createGeneratorError("NAME_COLLISION", { what, name: value, first: previous, second: owner, configPath: configPathOfMbox(mbox) }, { file }));
   };
 
   for (const ir of mboxes) {
@@ -121,13 +122,13 @@ export function name(mboxes: readonly MboxIr[], context: GenerateContext): { mbo
     const owner = `mbox ${JSON.stringify(ir.mbox)}`;
     let exportName = configured ?? toLowerCamelCase(ir.mbox);
     if (exportName === undefined) {
-      errors.push(createGeneratorError("NAME_UNDERIVABLE", { what: "export name", name: ir.mbox, configPath: configPathOfMbox(ir.mbox) }, { file }));
+      diagnostics.report(createGeneratorError("NAME_UNDERIVABLE", { what: "export name", name: ir.mbox, configPath: configPathOfMbox(ir.mbox) }, { file }));
       exportName = "";
     } else if (!isIdentifierName(exportName) || exportName.startsWith("$")) {
-      errors.push(createGeneratorError("NAME_INVALID", { what: "export name", name: exportName, configPath: configPathOfMbox(ir.mbox) }, { file }));
+      diagnostics.report(createGeneratorError("NAME_INVALID", { what: "export name", name: exportName, configPath: configPathOfMbox(ir.mbox) }, { file }));
     } else if (RESERVED_WORDS.has(exportName) || Object.hasOwn(RESERVED_EXPORT_NAMES, exportName)) {
       const reservedFor = RESERVED_EXPORT_NAMES[exportName] ?? "a JavaScript reserved word";
-      errors.push(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor, configPath: configPathOfMbox(ir.mbox) }, { file }));
+      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor, configPath: configPathOfMbox(ir.mbox) }, { file }));
     } else {
       const typeName = toPascalCase(exportName);
       claim("export name", owners.exportName, exportName, owner, ir.mbox, file);
@@ -136,7 +137,7 @@ export function name(mboxes: readonly MboxIr[], context: GenerateContext): { mbo
       claim("file name", owners.fileName, toFileName(exportName), owner, ir.mbox, file);
     }
     if (toFileName(exportName) === "index") {
-      errors.push(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor: "its module would be index.ts", configPath: configPathOfMbox(ir.mbox) }, { file }));
+      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor: "its module would be index.ts", configPath: configPathOfMbox(ir.mbox) }, { file }));
     }
 
     const accessorOwners = new Map<string, string>();
@@ -145,18 +146,18 @@ export function name(mboxes: readonly MboxIr[], context: GenerateContext): { mbo
       const configuredName = context.mboxes[ir.mbox]?.keys?.[attribute.key]?.accessorName;
       let accessorName = configuredName ?? (isIdentifierName(attribute.key) ? attribute.key : toLowerCamelCase(attribute.key));
       if (accessorName === undefined) {
-        errors.push(createGeneratorError("NAME_UNDERIVABLE", { what: "accessor name", name: attribute.key, configPath }, { file }));
+        diagnostics.report(createGeneratorError("NAME_UNDERIVABLE", { what: "accessor name", name: attribute.key, configPath }, { file }));
         accessorName = "";
       } else if (!isIdentifierName(accessorName)) {
-        errors.push(createGeneratorError("NAME_INVALID", { what: "accessor name", name: accessorName, configPath }, { file }));
+        diagnostics.report(createGeneratorError("NAME_INVALID", { what: "accessor name", name: accessorName, configPath }, { file }));
       } else if (Object.hasOwn(ACCESSOR_MEMBERS, accessorName)) {
         const reservedFor = ACCESSOR_MEMBERS[accessorName]!;
-        errors.push(createGeneratorError("NAME_RESERVED", { what: "accessor name", name: accessorName, reservedFor, configPath }, { file }));
+        diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "accessor name", name: accessorName, reservedFor, configPath }, { file }));
       } else {
         const keyOwner = `key ${JSON.stringify(attribute.key)} of mbox ${JSON.stringify(ir.mbox)}`;
         const previous = accessorOwners.get(accessorName);
         if (previous === undefined) accessorOwners.set(accessorName, keyOwner);
-        else errors.push(createGeneratorError("NAME_COLLISION", { what: "accessor name", name: accessorName, first: previous, second: keyOwner, configPath }, { file }));
+        else diagnostics.report(createGeneratorError("NAME_COLLISION", { what: "accessor name", name: accessorName, first: previous, second: keyOwner, configPath }, { file }));
       }
       return { ...attribute, accessorName };
     });
@@ -164,7 +165,7 @@ export function name(mboxes: readonly MboxIr[], context: GenerateContext): { mbo
     const typeName = toPascalCase(exportName);
     const accessorsTypeName = `${typeName}Accessors`;
     const definitions = nameDefinitions(ir, new Set([typeName, accessorsTypeName, ...Object.keys(RESERVED_EXPORT_NAMES)]), (name) =>
-      errors.push(
+      diagnostics.report(
         createGeneratorError(
           "NAME_COLLISION",
           { what: "type name", name, first: "a type the schema declares (title or $defs)", second: `mboxgen's own declarations for mbox ${JSON.stringify(ir.mbox)}`, configPath: configPathOfMbox(ir.mbox) },
@@ -174,5 +175,5 @@ export function name(mboxes: readonly MboxIr[], context: GenerateContext): { mbo
     );
     named.push({ ...ir, exportName, typeName, accessorsTypeName, fileName: toFileName(exportName), attributes, definitions });
   }
-  return { mboxes: named, errors };
+  return named;
 }

@@ -113,6 +113,12 @@ function mergeObjects(left: TypeIr & { kind: "object" }, right: TypeIr & { kind:
   return merged;
 }
 
+function withoutKey<T extends TypeIr, K extends keyof T>(type: T, key: K): T {
+  const copy = { ...type };
+  delete copy[key];
+  return copy;
+}
+
 /** The rules, in the order they run on each node (children first). */
 export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rule]> = [
   ["nested anyOf and allOf are flattened", (type) => (type.kind === "anyOf" || type.kind === "allOf" ? { kind: type.kind, members: flatten(type.kind, type.members) } : type)],
@@ -145,6 +151,22 @@ export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rul
   [
     "an allOf of types with no JSON type in common is never",
     (type, definitions) => (type.kind === "allOf" && type.members.length > 1 && jsonTypesOf(type, definitions).size === 0 ? NEVER : type),
+  ],
+  [
+    "anyOf and oneOf members that the rest of an allOf rules out by JSON type go",
+    (type, definitions) => {
+      if (type.kind !== "allOf") return type;
+      let changed = false;
+      const members = type.members.map((member, index) => {
+        if (member.kind !== "anyOf" && member.kind !== "oneOf") return member;
+        const others = jsonTypesOf({ kind: "allOf", members: type.members.filter((_, other) => other !== index) }, definitions);
+        const kept = member.members.filter((candidate) => [...jsonTypesOf(candidate, definitions)].some((name) => others.has(name)));
+        if (kept.length === member.members.length) return member;
+        changed = true;
+        return { kind: member.kind, members: kept };
+      });
+      return changed ? { kind: "allOf", members } : type;
+    },
   ],
   [
     "enum and const values that the other allOf members reject are dropped",
@@ -199,6 +221,24 @@ export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rul
         if (isUnconstrained(member)) free.add(member.kind as JsonTypeName);
       }
       return free.size === JSON_TYPE_NAMES.length ? ANY : type;
+    },
+  ],
+  [
+    "an object that requires a key no value can take, or an array that requires an item none can be, is never",
+    (type) => {
+      if (type.kind === "object" && type.properties.some((property) => property.required && property.declared && property.type.kind === "never")) return NEVER;
+      if (type.kind === "object" && type.additional === "none" && type.properties.some((property) => property.required && !property.declared)) return NEVER;
+      if (type.kind === "array" && type.items.kind === "never" && (type.minItems ?? 0) > 0) return NEVER;
+      return type;
+    },
+  ],
+  [
+    "lower bounds of zero go",
+    (type) => {
+      if (type.kind === "string" && type.minLength === 0) return withoutKey(type, "minLength");
+      if (type.kind === "array" && type.minItems === 0) return withoutKey(type, "minItems");
+      if (type.kind === "object" && type.minProperties === 0) return withoutKey(type, "minProperties");
+      return type;
     },
   ],
   [

@@ -297,3 +297,24 @@ export function hasUniqueItems(items: readonly unknown[]): boolean {
   }
   return true;
 }
+
+// Decimal places of a number as JavaScript prints it: "0.0075" → 4, "1e-7" → 7, "1e+21" → 0.
+function decimalPlaces(value: number): number {
+  const [mantissa = "", exponent] = String(value).split("e");
+  const fraction = mantissa.split(".")[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent ?? 0));
+}
+
+/**
+ * Whether `value` is a multiple of `divisor` (`multipleOf`), exactly for decimals: `0.0075` is a
+ * multiple of `0.0001`, though `0.0075 / 0.0001` is `75.00000000000001` in floating point.
+ */
+export function isMultipleOf(value: number, divisor: number): boolean {
+  if (Number.isInteger(value / divisor)) return true;
+  const places = Math.max(decimalPlaces(value), decimalPlaces(divisor));
+  if (places > 15) return false;
+  const scale = 10 ** places;
+  const scaledValue = Math.round(value * scale);
+  const scaledDivisor = Math.round(divisor * scale);
+  return Number.isSafeInteger(scaledValue) && scaledDivisor !== 0 && scaledValue % scaledDivisor === 0;
+}

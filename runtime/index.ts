@@ -36,7 +36,7 @@ export type { FetchFunction, FetchInit, FetchResponse } from "./http.js";
 export type { TargetCookie } from "./target-cookie.js";
 export type * from "./delivery-types.js";
 export { RUNTIME_VERSION } from "./version.js";
-export { defineMbox, getTypedAttributes, hasUniqueItems, isJsonEqual, isJsonObject, matchesPattern } from "./accessors.js";
+export { defineMbox, getTypedAttributes, hasUniqueItems, isJsonEqual, isJsonObject, isMultipleOf, matchesPattern } from "./accessors.js";
 export type {
   AccessorOptions,
   AccessorsByExportName,

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { validateConfig, type MboxgenConfig } from "../config.js";
+import { Diagnostics } from "../diagnostics.js";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { parseJsonDocument } from "../json-document.js";
 
@@ -32,9 +33,9 @@ export async function loadConfigFile(explicitPath: string | undefined, cwd: stri
   }
   if (file.endsWith(".json")) {
     const parsed = parseJsonDocument({ path: file, text: await readFile(absolute, "utf8") });
-    if ("code" in parsed) throw new GeneratorErrors([parsed]);
-    const errors = validateConfig(parsed.value, { file, document: parsed });
-    if (errors.length > 0) throw new GeneratorErrors(errors);
+    const diagnostics = new Diagnostics();
+    validateConfig(parsed.value, diagnostics, { file, document: parsed });
+    diagnostics.throwIfAny();
     return { config: parsed.value as MboxgenConfig, file };
   }
   let config: unknown;
@@ -46,7 +47,8 @@ export async function loadConfigFile(explicitPath: string | undefined, cwd: stri
       createGeneratorError("CONFIG_INVALID", { reason: `it could not be loaded (${error instanceof Error ? error.message : String(error)})` }, { file }, error),
     ]);
   }
-  const errors = validateConfig(config, { file });
-  if (errors.length > 0) throw new GeneratorErrors(errors);
+  const diagnostics = new Diagnostics();
+  validateConfig(config, diagnostics, { file });
+  diagnostics.throwIfAny();
   return { config: config as MboxgenConfig, file };
 }

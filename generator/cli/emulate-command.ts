@@ -42,7 +42,6 @@ export async function runEmulate(options: EmulateArguments, environment: CliEnvi
   assertInputExists(path, options.activities ?? path, "the activities file", `pass --activities <file> (an example: ${shippedFile(EXAMPLE_ACTIVITIES)})`);
   const file = options.activities ?? path;
   const document = parseJsonDocument({ path: file, text: await readFile(path, "utf8") });
-  if ("code" in document) throw new GeneratorErrors([document]);
   const activities = parseActivities(document.value, { file, document });
 
   let emulator: RunningEmulator;

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { createTargetClient, type TargetClientOptions } from "@mboxgen/runtime";
+import { Diagnostics } from "../diagnostics.js";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { readArtifact } from "../infer/artifact.js";
 import { typesOf, type JsonSchemaObject } from "../infer/infer-schema.js";
@@ -35,8 +36,9 @@ async function writeOrCheck(entries: MboxOffers[], out: string, check: boolean, 
   const folder = resolve(environment.cwd, out);
   const label = toPosix(relative(environment.cwd, folder)) || ".";
   if (check) {
-    const drift = await checkDrift(folder, entries);
-    if (drift.length > 0) throw new GeneratorErrors(drift);
+    const drift = new Diagnostics();
+    await checkDrift(folder, entries, drift);
+    drift.throwIfAny();
     environment.stderr(`✔ every offer matches the schemas in ${label}\n`);
     return { code: 0, reports: [] };
   }

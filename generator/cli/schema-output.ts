@@ -7,7 +7,8 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildIr, matchesType } from "../build-ir.js";
-import { createGeneratorError, GeneratorErrors, type GeneratorError } from "../errors.js";
+import { Diagnostics } from "../diagnostics.js";
+import { createGeneratorError } from "../errors.js";
 import type { MboxIr } from "../ir.js";
 import { load } from "../load.js";
 import { readSchemaFolder } from "./files.js";
@@ -53,14 +54,14 @@ export interface SchemaWriteReport {
  * an unreadable committed schema included: it is never overwritten.
  */
 export async function writeInferredSchemas(folder: string, entries: readonly MboxOffers[]): Promise<SchemaWriteReport[]> {
-  const loaded = load(existsSync(folder) ? await readSchemaFolder(folder, folder) : []);
+  const unreadable = new Diagnostics();
+  const loaded = load(existsSync(folder) ? await readSchemaFolder(folder, folder) : [], unreadable);
   const reports: SchemaWriteReport[] = [];
   const updates: Array<{ path: string; text: string }> = [];
   for (const entry of entries) {
     const committed = loaded.mboxes.find((candidate) => candidate.mbox === entry.mbox);
     const file = committed?.document.path ?? schemaFileName(entry.mbox);
-    const unreadable = loaded.errors.filter((error) => error.location.file === file);
-    if (unreadable.length > 0) throw new GeneratorErrors(unreadable);
+    unreadable.throwIfAny((error) => error.location.file === file);
     const update = renderSchemaFile({
       mbox: entry.mbox,
       inferred: entry.schema,
@@ -104,24 +105,28 @@ function offerProblems(ir: MboxIr, offer: Record<string, unknown>): string[] {
   return problems;
 }
 
-/** Checks every offer against the committed schemas; one error per mbox that drifted. */
-export async function checkDrift(folder: string, entries: readonly MboxOffers[]): Promise<GeneratorError[]> {
-  const errors: GeneratorError[] = [];
-  const loaded = load(existsSync(folder) ? await readSchemaFolder(folder, folder) : []);
+/** Checks every offer against the committed schemas; reports one error per mbox that drifted. */
+export async function checkDrift(folder: string, entries: readonly MboxOffers[], diagnostics: Diagnostics): Promise<void> {
+  // A schema that does not load is drift of the mbox it belongs to, reported below with its cause.
+  const loadProblems = new Diagnostics();
+  const loaded = load(existsSync(folder) ? await readSchemaFolder(folder, folder) : [], loadProblems);
   for (const entry of entries) {
     const file = join(folder, schemaFileName(entry.mbox));
     const mbox = loaded.mboxes.find((candidate) => candidate.mbox === entry.mbox);
     if (!mbox) {
-      errors.push(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: "there is no committed schema for it" }, { file }));
+      const unreadable = loadProblems.errors.find((error) => error.location.file === schemaFileName(entry.mbox));
+      const reason = unreadable ? `the committed schema is invalid: ${unreadable.message}` : "there is no committed schema for it";
+      diagnostics.report(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason }, { file }, unreadable));
       continue;
     }
-    const built = buildIr(mbox, loaded.documents, undefined);
-    if (built.errors.length > 0) {
-      errors.push(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: `the committed schema is invalid: ${built.errors[0]!.message}` }, { file }));
+    const schemaProblems = new Diagnostics();
+    const ir = buildIr(mbox, loaded.documents, undefined, schemaProblems);
+    const invalid = schemaProblems.errors[0];
+    if (invalid) {
+      diagnostics.report(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: `the committed schema is invalid: ${invalid.message}` }, { file }, invalid));
       continue;
     }
-    const problems = new Set(entry.offers.flatMap((offer) => offerProblems(built.ir, offer)));
-    if (problems.size > 0) errors.push(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: [...problems].sort().join("; ") }, { file }));
+    const problems = new Set(entry.offers.flatMap((offer) => offerProblems(ir, offer)));
+    if (problems.size > 0) diagnostics.report(createGeneratorError("SCHEMA_DRIFT", { mbox: entry.mbox, reason: [...problems].sort().join("; ") }, { file }));
   }
-  return errors;
 }

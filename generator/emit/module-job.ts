@@ -3,7 +3,7 @@
  * prettier (possibly on a worker, generator/format-pool.ts), and the hash stamp.
  */
 import type { GenerateContext } from "../config.js";
-import { GeneratorError } from "../errors.js";
+import type { GeneratedFile } from "../generate.js";
 import type { MboxIr } from "../ir.js";
 import { stamp } from "../stamp.js";
 import { emitMboxModule } from "./mbox-module.js";
@@ -17,26 +17,13 @@ export interface ModuleJob {
   inputHash: string;
 }
 
-/** A job's outcome: the file, or the error as plain data. */
-export type ModuleJobResult =
-  | { kind: "file"; path: string; text: string }
-  | { kind: "error"; code: GeneratorError["code"]; problem: string; fix: string; location: GeneratorError["location"] };
-
 /**
- * Runs one module job. The returned promise of the text is started at once, so formatting (on
- * a worker) overlaps with the next module's emit on this thread.
+ * Runs one module job: emits the module and starts formatting it (on a worker, when the pool has
+ * them, so that formatting overlaps with the next module's emit on this thread).
  */
-export async function runModuleJob(job: ModuleJob, formatSource: (source: string) => Promise<string>): Promise<ModuleJobResult | Promise<ModuleJobResult>> {
+export async function runModuleJob(job: ModuleJob, formatSource: (source: string) => Promise<string>): Promise<GeneratedFile> {
   const source = emitMboxModule(job.ir, emitOfferTypes(job.ir), job.context);
   const path = `${job.ir.fileName}.ts`;
-  if (!job.context.format) return { kind: "file", path, text: stamp(source, job.inputHash) };
-  const formatted = formatSource(source).then((text): ModuleJobResult => ({ kind: "file", path, text: stamp(text, job.inputHash) }));
-  // Handled by the caller later; keep Node from reporting it as unhandled in between.
-  formatted.catch(() => undefined);
-  return formatted;
-}
-
-/** Turns an error result back into a GeneratorError. */
-export function toGeneratorError(result: Extract<ModuleJobResult, { kind: "error" }>): GeneratorError {
-  return new GeneratorError(result.code, result.problem, result.fix, result.location);
+  const text = job.context.format ? await formatSource(source) : source;
+  return { path, text: stamp(text, job.inputHash) };
 }

@@ -66,7 +66,11 @@ const JSON_KIND_TYPES: Record<JsonTypeName, TsType> = {
 export function literalType(value: JsonValue): TsType {
   if (value === null) return keyword("null");
   if (Array.isArray(value)) return { kind: "tuple", elements: value.map(literalType) };
-  if (typeof value === "object") return { kind: "object", members: Object.keys(value).map((key) => ({ key, optional: false, type: literalType(value[key]!), docs: {} })) };
+  if (typeof value === "object") {
+    const members = Object.keys(value).map((key): TsMember => ({ key, optional: false, type: literalType(value[key]!), docs: {} }));
+    // `{}` alone would admit any value but null and undefined.
+    return members.length === 0 ? { kind: "object", members, index: NEVER } : { kind: "object", members };
+  }
   return { kind: "literal", value };
 }
 

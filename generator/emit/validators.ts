@@ -148,8 +148,30 @@ const VALUE = atom("value");
 const RETURN_TRUE: ValidatorStatement = { kind: "return", value: atom("true") };
 const reject = (test: Expression): ValidatorStatement => ({ kind: "if", test, then: "return false" });
 
+const isConstant = (expression: Expression, value: "true" | "false") => expression.kind === "atom" && expression.text === value;
+
+// A test that always holds ends the body there (TypeScript would call what follows unreachable
+// and lose its narrowing); one that never holds is no statement at all.
+function withoutConstantTests(statements: ValidatorStatement[]): ValidatorStatement[] {
+  const result: ValidatorStatement[] = [];
+  for (const statement of statements) {
+    if (statement.kind === "if" && isConstant(statement.test, "false")) continue;
+    if (statement.kind === "if" && statement.then === "return false" && isConstant(statement.test, "true")) {
+      result.push({ kind: "return", value: atom("false") });
+      return result;
+    }
+    result.push(statement.kind === "forOf" ? { ...statement, body: withoutConstantTests(statement.body) } : statement);
+    if (statement.kind === "return") return result;
+  }
+  return result;
+}
+
 // Statements that check `value: unknown` against `type`; `name` names nested functions.
 function bodyOf(type: TypeIr, context: ValidatorContext, name: string): ValidatorStatement[] {
+  return withoutConstantTests(statementsOf(type, context, name));
+}
+
+function statementsOf(type: TypeIr, context: ValidatorContext, name: string): ValidatorStatement[] {
   const simple = type.kind === "ref" ? undefined : simpleCheck(type, VALUE, context);
   if (simple) return [{ kind: "return", value: simple }];
   let nested = 0;
@@ -174,8 +196,10 @@ function bodyOf(type: TypeIr, context: ValidatorContext, name: string): Validato
       if (type.exclusiveMinimum !== undefined) statements.push(reject(binary("<=", VALUE, literal(type.exclusiveMinimum))));
       if (type.maximum !== undefined) statements.push(reject(binary(">", VALUE, literal(type.maximum))));
       if (type.exclusiveMaximum !== undefined) statements.push(reject(binary(">=", VALUE, literal(type.exclusiveMaximum))));
-      // As ajv: the quotient is an integer.
-      if (type.multipleOf !== undefined) statements.push(reject(not(call("Number.isInteger", binary("/", VALUE, literal(type.multipleOf))))));
+      if (type.multipleOf !== undefined) {
+        context.helpers.add("isMultipleOf");
+        statements.push(reject(not(call("isMultipleOf", VALUE, literal(type.multipleOf)))));
+      }
       return [...statements, RETURN_TRUE];
     }
     case "array": {

@@ -2,7 +2,13 @@
  * Bad input: every error names the file (with line and column where the text has one), the JSON
  * pointer, what is wrong and how to fix it, and its catalog code. All problems are reported at once.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { checkDrift, type MboxOffers } from "../../generator/cli/schema-output.js";
+import { Diagnostics } from "../../generator/diagnostics.js";
+import { createGeneratorError, GeneratorError } from "../../generator/errors.js";
 import { generate, GeneratorErrors, type MboxgenConfig } from "../../generator/index.js";
 
 type Sources = Record<string, unknown>;
@@ -178,5 +184,41 @@ describe("bad input gives clear errors", () => {
     });
     expect(files.map((file) => file.path)).toEqual(["a.ts", "b.ts", "index.ts"]);
     expect(files[0]!.text).toContain("export interface B {");
+  });
+});
+
+describe("errors travel one way", () => {
+  it("the collector keeps what a stage throws, in file order, and lets a bug through", () => {
+    const diagnostics = new Diagnostics();
+    const later = createGeneratorError("JSON_SYNTAX", { reason: "x" }, { file: "b.json", line: 2 });
+    const earlier = createGeneratorError("JSON_SYNTAX", { reason: "y" }, { file: "a.json", line: 9 });
+    expect(diagnostics.capture(() => { throw later; }, "fallback")).toBe("fallback");
+    diagnostics.report(earlier);
+    expect(() => diagnostics.capture(() => { throw new TypeError("a bug"); }, "fallback")).toThrow(TypeError);
+    let thrown: unknown;
+    try {
+      diagnostics.throwIfAny();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(GeneratorErrors);
+    // The very objects the stages made: nothing is copied on the way.
+    expect((thrown as GeneratorErrors).errors).toEqual([earlier, later]);
+    expect((thrown as GeneratorErrors).errors[0]).toBe(earlier);
+  });
+
+  it("an error that wraps another keeps it as cause: a committed schema that does not build is drift, caused by the schema's own error", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "mboxgen-drift-"));
+    try {
+      await writeFile(join(folder, "m.schema.json"), JSON.stringify(object({ a: { type: "strnig" } })));
+      const diagnostics = new Diagnostics();
+      await checkDrift(folder, [{ mbox: "m", schema: {}, offers: [{ a: "x" }], provenance: { source: "sample", samples: 1, experiences: [] } } as unknown as MboxOffers], diagnostics);
+      expect(diagnostics.errors.map((error) => error.code)).toEqual(["SCHEMA_DRIFT"]);
+      const cause = diagnostics.errors[0]!.cause;
+      expect(cause).toBeInstanceOf(GeneratorError);
+      expect((cause as GeneratorError).code).toBe("SCHEMA_UNKNOWN_TYPE");
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

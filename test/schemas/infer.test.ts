@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { generate, runCli } from "../../generator/index.js";
 import { buildIr, matchesType } from "../../generator/build-ir.js";
 import { readArtifact } from "../../generator/infer/artifact.js";
+import { Diagnostics } from "../../generator/diagnostics.js";
 import { load } from "../../generator/load.js";
 import { inferOfferSchema } from "../../generator/infer/infer-schema.js";
 import { renderSchemaFile } from "../../generator/infer/schema-file.js";
@@ -138,9 +139,10 @@ describe("the inference core", () => {
     fc.assert(
       fc.property(sampleSetsWithProto, (samples) => {
         const text = renderSchemaFile({ mbox: "m", inferred: inferOfferSchema(samples), offers: samples, provenance: { source: "sample", samples: samples.length, experiences: [] } }).text;
-        const loaded = load([{ path: "m.schema.json", text }]);
-        const { ir, errors } = buildIr(loaded.mboxes[0]!, loaded.documents, undefined);
-        expect(errors).toEqual([]);
+        const diagnostics = new Diagnostics();
+        const loaded = load([{ path: "m.schema.json", text }], diagnostics);
+        const ir = buildIr(loaded.mboxes[0]!, loaded.documents, undefined, diagnostics);
+        expect(diagnostics.errors).toEqual([]);
         for (const sample of samples) {
           for (const key of Object.keys(sample)) expect(ir.attributes.map((attribute) => attribute.key)).toContain(key);
           for (const attribute of ir.attributes) {
