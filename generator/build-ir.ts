@@ -1,5 +1,5 @@
 /**
- * Stage 2, `buildIr`: one MboxIr per mbox schema, the one reading of the schema that types,
+ * Stage 4, `buildIr`: one MboxIr per mbox schema, the one reading of the schema that types,
  * validators, defaults and docs all come from. Reads JSON Schema as the specification does (each
  * keyword constrains values of its own JSON type only, `$ref` siblings by draft, `oneOf` as
  * exactly one), follows `$ref` among the loaded files, and rejects with file and JSON pointer what

@@ -57,7 +57,10 @@ export interface MboxgenConfig {
   out?: string;
   /** Module specifier generated code imports the runtime from. Default `"@mboxgen/runtime"`. */
   runtimeImport?: string;
-  /** Format the output with prettier. Default `true` (CLI `--no-format` turns it off). */
+  /**
+   * Run prettier with the `prettier` options below. Default `true` (CLI `--no-format` turns it off).
+   * Without `prettier` options nothing runs: the output is already in prettier's default layout.
+   */
   format?: boolean;
   /** Prettier options for the output (no config file is read, so output does not depend on the machine). */
   prettier?: PrettierOptions;

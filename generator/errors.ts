@@ -97,7 +97,7 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
     fix: 'keep one schema per mbox; check the file names and "x-mbox" values',
   }),
   NAME_UNDERIVABLE: ({ what, name, configPath }) => ({
-    problem: `no ${what} can be derived from "${name}" (it has no letters or digits)`,
+    problem: `no ${what} can be derived from "${name}" (it has no letters or digits that every TypeScript version reads in a name)`,
     fix: `set ${configPath} in the config`,
   }),
   NAME_INVALID: ({ what, name, configPath }) => ({

@@ -1,20 +1,21 @@
 /**
- * `generate`: the whole pipeline, `load → normalize → buildIr → name → emit → format`, over
- * in-memory inputs. Returns the files; never touches the disk (the CLI writes them).
+ * `generate`: the whole pipeline over in-memory inputs: `load → name mboxes → plan reuse →
+ * buildIr → normalize → name members → emit` (and prettier, for custom options only). Returns the
+ * files; never touches the disk (the CLI writes them).
  */
 import { buildIr } from "./build-ir.js";
 import { createGenerateContext, validateConfig, type GenerateContext, type MboxgenConfig } from "./config.js";
 import { emitIndexModule } from "./emit/index-module.js";
-import { runModuleJob, type ModuleJob } from "./emit/module-job.js";
-import { createFormatPool, formatWorkerCount } from "./format-pool.js";
+import { runModuleJob } from "./emit/module-job.js";
 import { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError } from "./errors.js";
-import { format } from "./format.js";
-import type { MboxIr } from "./ir.js";
-import type { SchemaSource } from "./json-document.js";
-import { load, type LoadedSchemas } from "./load.js";
-import { name } from "./naming.js";
+import { format, hasCustomFormatting } from "./format.js";
+import type { MboxIr, MboxNames } from "./ir.js";
+import type { JsonDocument, SchemaSource } from "./json-document.js";
+import { load, type LoadedMbox, type LoadedSchemas } from "./load.js";
+import { nameMboxes, nameMembers } from "./naming.js";
 import { normalize } from "./normalize.js";
+import { filesReferencedBy } from "./schema-references.js";
 import { hashText, isCurrent, stamp } from "./stamp.js";
 import { GENERATOR_VERSION } from "./version.js";
 
@@ -38,11 +39,6 @@ export interface GenerateInput {
   regenerateCommand?: string;
   /** The files of a previous run, by path: files whose inputs did not change are reused as they are. */
   previousFiles?: ReadonlyMap<string, string>;
-  /**
-   * Threads that run prettier while this one emits. Default 0 (in-process): worth it only on
-   * machines with several physical cores (BENCHMARKS.md).
-   */
-  workers?: number;
 }
 
 /** One generated file; `path` is relative to the output folder. */
@@ -59,16 +55,22 @@ export interface GenerateResult {
   reused: number;
 }
 
-// Everything a module's bytes depend on: a change here, and only here, regenerates it.
-function moduleInputHash(ir: MboxIr, context: GenerateContext): string {
+/**
+ * Everything a module's bytes depend on, read from the sources rather than the IR, so that an
+ * unchanged module is recognised before its schema is built: the generator, the schema file's
+ * path and text, the files its `$ref`s reach, its mbox's config, and the run's options. Names
+ * come from the mbox name and config (naming.ts), so they are covered too.
+ */
+function moduleInputHash(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonDocument>, context: GenerateContext): string {
+  const { mboxes, ...options } = context;
   return hashText(
     JSON.stringify({
       generator: GENERATOR_VERSION,
-      ir: { ...ir, definitions: [...ir.definitions] },
-      runtimeImport: context.runtimeImport,
-      format: context.format,
-      prettier: context.prettier,
-      command: context.regenerateCommand,
+      mbox: loaded.mbox,
+      schema: [loaded.document.path, loaded.document.text],
+      references: filesReferencedBy(loaded.document, documents).map((path) => [path, documents.get(path)?.text ?? null]),
+      config: mboxes[loaded.mbox] ?? null,
+      options,
     }),
   );
 }
@@ -86,8 +88,9 @@ function checkConfigAgainstSchemas(context: GenerateContext, loaded: LoadedSchem
   const loadFailed = diagnostics.hasErrors;
   for (const mbox of Object.keys(context.mboxes)) {
     // An mbox whose schema did not load is not unknown: its file's own error says what is wrong.
-    if (!loadFailed && !irs.some((ir) => ir.mbox === mbox)) diagnostics.report(createGeneratorError("CONFIG_UNKNOWN_MBOX", { mbox }));
+    if (!loadFailed && !loaded.mboxes.some((each) => each.mbox === mbox)) diagnostics.report(createGeneratorError("CONFIG_UNKNOWN_MBOX", { mbox }));
   }
+  // A reused module's keys were checked against this same config by the run that wrote it.
   for (const ir of irs) {
     const declaredKeys = new Set(ir.attributes.map((attribute) => attribute.key));
     for (const key of Object.keys(context.mboxes[ir.mbox]?.keys ?? {})) {
@@ -96,42 +99,53 @@ function checkConfigAgainstSchemas(context: GenerateContext, loaded: LoadedSchem
   }
 }
 
+/** An mbox of this run: its schema, its names, the hash of its inputs. */
+interface PlannedModule {
+  loaded: LoadedMbox;
+  names: MboxNames;
+  inputHash: string;
+}
+
 /**
- * Emits and formats every mbox module, reusing a previous run's file where the module's inputs
- * did not change (its hash stamp says so).
+ * Splits the mboxes into modules a previous run wrote from exactly these inputs (their hash stamp
+ * says so, and their text is unedited), kept as they are without reading their schema again, and
+ * modules to build.
  */
-async function emitModules(mboxes: readonly MboxIr[], context: GenerateContext, input: GenerateInput): Promise<{ files: GeneratedFile[]; reused: number }> {
+function planModules(loaded: LoadedSchemas, names: readonly MboxNames[], context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): { reused: GeneratedFile[]; toBuild: PlannedModule[] } {
+  const reused: GeneratedFile[] = [];
+  const toBuild: PlannedModule[] = [];
+  loaded.mboxes.forEach((mbox, index) => {
+    const planned: PlannedModule = { loaded: mbox, names: names[index]!, inputHash: moduleInputHash(mbox, loaded.documents, context) };
+    const path = `${planned.names.fileName}.ts`;
+    const previous = previousFiles?.get(path);
+    if (isCurrent(previous, planned.inputHash)) reused.push({ path, text: previous! });
+    else toBuild.push(planned);
+  });
+  return { reused, toBuild };
+}
+
+/** Builds the IR of every module to build: read, normalized, named. */
+function buildModules(toBuild: readonly PlannedModule[], loaded: LoadedSchemas, context: GenerateContext, diagnostics: Diagnostics): Array<PlannedModule & { ir: MboxIr }> {
+  return toBuild.map((planned) => {
+    const ir = normalize(buildIr(planned.loaded, loaded.documents, context.mboxes[planned.loaded.mbox], diagnostics));
+    return { ...planned, ir };
+  });
+}
+
+/** Emits every module that was not reused. */
+async function emitModules(built: ReadonlyArray<PlannedModule & { ir: MboxIr }>, context: GenerateContext): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
-  const jobs: ModuleJob[] = [];
-  for (const ir of mboxes) {
-    const path = `${ir.fileName}.ts`;
-    const inputHash = moduleInputHash(ir, context);
-    const previous = input.previousFiles?.get(path);
-    if (isCurrent(previous, inputHash)) files.push({ path, text: previous! });
-    // A module is its own scope: the schema's own type names (titles, $defs) may not take the
-    // module's accessors interface or the imported MboxAccessors; other modules do not matter.
-    else jobs.push({ ir, context, reservedTypeNames: new Set([ir.accessorsTypeName, "MboxAccessors"]), inputHash });
-  }
-  const reused = files.length;
-  const pool = createFormatPool(context.format ? formatWorkerCount(jobs.length, input.workers) : 0, context.prettier);
-  try {
-    const pending: Array<Promise<GeneratedFile>> = [];
-    // Each job's formatting is started at once, so a worker formats while this thread emits the next.
-    for (const job of jobs) pending.push(runModuleJob(job, (source) => pool.format(source)));
-    files.push(...(await Promise.all(pending)));
-  } finally {
-    await pool.close();
-  }
-  return { files, reused };
+  for (const { ir, inputHash } of built) files.push(await runModuleJob({ ir, context, inputHash }));
+  return files;
 }
 
 /** The index module, reused when nothing it lists changed. */
-async function emitIndex(mboxes: readonly MboxIr[], schemasLabel: string, context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): Promise<GeneratedFile> {
+async function emitIndex(mboxes: readonly MboxNames[], schemasLabel: string, context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): Promise<GeneratedFile> {
   const indexSource = emitIndexModule(mboxes, schemasLabel, context);
   const indexHash = hashText(JSON.stringify({ generator: GENERATOR_VERSION, indexSource, context }));
   const previousIndex = previousFiles?.get("index.ts");
   if (isCurrent(previousIndex, indexHash)) return { path: "index.ts", text: previousIndex! };
-  return { path: "index.ts", text: stamp(context.format ? await format(indexSource, context.prettier) : indexSource, indexHash) };
+  return { path: "index.ts", text: stamp(hasCustomFormatting(context) ? await format(indexSource, context.prettier) : indexSource, indexHash) };
 }
 
 /**
@@ -144,12 +158,14 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
   const context = createContext(input, diagnostics);
   diagnostics.throwIfAny();
   const loaded = load(input.schemas, diagnostics);
-  const irs = loaded.mboxes.map((mbox) => normalize(buildIr(mbox, loaded.documents, context.mboxes[mbox.mbox], diagnostics)));
-  checkConfigAgainstSchemas(context, loaded, irs, schemasLabel, diagnostics);
-  const named = name(irs, context, diagnostics);
+  const names = nameMboxes(loaded.mboxes.map(({ mbox, document }) => ({ mbox, sourcePath: document.path })), context, diagnostics);
+  const { reused, toBuild } = planModules(loaded, names, context, input.previousFiles);
+  const built = buildModules(toBuild, loaded, context, diagnostics);
+  checkConfigAgainstSchemas(context, loaded, built.map(({ ir }) => ir), schemasLabel, diagnostics);
+  const named = built.map((module) => ({ ...module, ir: nameMembers(module.ir, module.names, context, diagnostics) }));
   diagnostics.throwIfAny();
-  const modules = await emitModules(named, context, input);
-  const index = await emitIndex(named, schemasLabel, context, input.previousFiles);
-  const files = [...modules.files, index].sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
-  return { files, reused: modules.reused };
+  const modules = await emitModules(named, context);
+  const index = await emitIndex(names, schemasLabel, context, input.previousFiles);
+  const files = [...reused, ...modules, index].sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+  return { files, reused: reused.length };
 }

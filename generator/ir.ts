@@ -86,6 +86,9 @@ export interface AttributeIr {
   docs: DocsIr;
 }
 
+/** An mbox's own names, decided from its name and config alone, before its schema is read (naming pass). */
+export type MboxNames = Pick<MboxIr, "mbox" | "sourcePath" | "exportName" | "typeName" | "accessorsTypeName" | "fileName">;
+
 /** One mbox: everything the emitters need for its module. */
 export interface MboxIr {
   kind: "mbox";

@@ -28,21 +28,30 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Parses a source; malformed JSON throws a `JSON_SYNTAX` error with line and column. */
+/**
+ * Parses a source; malformed JSON throws a `JSON_SYNTAX` error with line and column. JSON.parse
+ * reads it (it keeps a "__proto__" key as an own property, and it is fast); only text it refuses
+ * is read again by jsonc-parser, for a position and a reason in words.
+ */
 export function parseJsonDocument(source: SchemaSource): JsonDocument {
+  try {
+    return { path: source.path, text: source.text, value: JSON.parse(source.text) as unknown };
+  } catch (error) {
+    throw syntaxError(source, error);
+  }
+}
+
+function syntaxError(source: SchemaSource, parseFailure: unknown): Error {
   const errors: ParseError[] = [];
   parse(source.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
-  if (first) {
-    throw createGeneratorError(
-      "JSON_SYNTAX",
-      // "PropertyNameExpected" → "property name expected"
-      { reason: printParseErrorCode(first.error).replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase() },
-      { file: source.path, ...lineAndColumn(source.text, first.offset) },
-    );
-  }
-  // JSON.parse, not jsonc-parser's values: it keeps a "__proto__" key as an own property.
-  return { path: source.path, text: source.text, value: JSON.parse(source.text) as unknown };
+  // jsonc-parser finds every syntax error JSON.parse does; JSON.parse's own message is the fallback.
+  const reason = first
+    ? // "PropertyNameExpected" → "property name expected"
+      printParseErrorCode(first.error).replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase()
+    : String((parseFailure as Error).message);
+  const offset = first?.offset ?? Number(/position (\d+)/.exec(String((parseFailure as Error).message))?.[1] ?? 0);
+  return createGeneratorError("JSON_SYNTAX", { reason }, { file: source.path, ...lineAndColumn(source.text, offset) });
 }
 
 /** Encodes path segments as a JSON pointer (RFC 6901). */

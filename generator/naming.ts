@@ -1,12 +1,13 @@
 /**
- * Stage 4, `name`: one pass over the whole IR that gives every mbox its export, type and file
- * names and every key its accessor name, so that a collision is found once and reported with the
- * config alias that resolves it (quicktype's global naming pass). Never a silent suffix.
+ * Stages 2 and 6, `nameMboxes` and `nameMembers`: every mbox gets its export, type and file names
+ * in one pass over all mboxes (quicktype's global naming pass), every key its accessor name and
+ * every `$ref` target its type name in a pass over its own IR, so that a collision is found once and reported with the config
+ * alias that resolves it. Never a silent suffix.
  */
 import type { GenerateContext } from "./config.js";
 import type { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError } from "./errors.js";
-import type { DefinitionIr, MboxIr } from "./ir.js";
+import type { DefinitionIr, MboxIr, MboxNames } from "./ir.js";
 
 /** Members every accessors object has; a key may not take these names. */
 export const ACCESSOR_MEMBERS: Record<string, string> = {
@@ -41,31 +42,46 @@ const RESERVED_WORDS = new Set(
 );
 
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
-const WORD_RUNS = /[\p{L}\p{Nd}]+/gu;
 
-/** True when `name` can be written as an identifier (property position: reserved words allowed). */
+/**
+ * Characters a generated name may have: those of blocks complete since well before Unicode 12.1.
+ * TypeScript 5's scanner reads identifiers by the Unicode 12.1 tables, so a letter added later
+ * (`ꟓ`, U+A7D3, Unicode 14) in a name would not compile there, though Node.js calls it a letter.
+ * Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai, Vietnamese, kana, CJK and Hangul.
+ */
+const PORTABLE = "$_0-9A-Za-z\\u00AA\\u00B5\\u00BA\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u0300-\\u036F\\u0370-\\u03FF\\u0400-\\u04FF\\u0591-\\u05F2\\u0600-\\u06FF\\u0900-\\u097F\\u0E01-\\u0E5B\\u1E00-\\u1FFF\\u3041-\\u309F\\u30A0-\\u30FF\\u4E00-\\u9FEF\\uAC00-\\uD7A3";
+const PORTABLE_NAME = new RegExp(`^[${PORTABLE}]*$`, "u");
+const WORD_RUNS = new RegExp(`(?:(?=[\\p{L}\\p{Nd}])[${PORTABLE}])+`, "gu");
+
+/** True when `name` can be written as an identifier every supported TypeScript reads (property position: reserved words allowed). */
 export function isIdentifierName(name: string): boolean {
-  return IDENTIFIER.test(name);
+  return IDENTIFIER.test(name) && PORTABLE_NAME.test(name);
+}
+
+// A case change that keeps the name portable, else the text as it was (Georgian capitals, say, are newer than its small letters).
+function portableCase(text: string, toCase: "upper" | "lower"): string {
+  const changed = toCase === "upper" ? text.toUpperCase() : text.toLowerCase();
+  return PORTABLE_NAME.test(changed) ? changed : text;
 }
 
 /**
  * lowerCamelCase of the letter and digit runs of `text`, `_` before a leading digit:
  * `demo-engineering-flags` → `demoEngineeringFlags`, `max-items` → `maxItems`, `2col` → `_2col`,
- * `URL_config` → `urlConfig`. `undefined` when `text` has no letters or digits.
+ * `URL_config` → `urlConfig`. `undefined` when `text` has no letters or digits (of the portable ones).
  */
 export function toLowerCamelCase(text: string): string | undefined {
   const words = text.match(WORD_RUNS);
   if (!words) return undefined;
   const [first, ...rest] = words as [string, ...string[]];
-  const head = first === first.toUpperCase() ? first.toLowerCase() : first[0]!.toLowerCase() + first.slice(1);
-  const name = head + rest.map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
+  const head = first === first.toUpperCase() ? portableCase(first, "lower") : portableCase(first[0]!, "lower") + first.slice(1);
+  const name = head + rest.map((word) => portableCase(word[0]!, "upper") + word.slice(1)).join("");
   return /^\p{Nd}/u.test(name) ? `_${name}` : name;
 }
 
 /** PascalCase of an export name: `demoEngineeringFlags` → `DemoEngineeringFlags`. */
 export function toPascalCase(exportName: string): string {
   const start = exportName.startsWith("_") ? 1 : 0;
-  return exportName.slice(0, start) + exportName.charAt(start).toUpperCase() + exportName.slice(start + 1);
+  return exportName.slice(0, start) + portableCase(exportName.charAt(start), "upper") + exportName.slice(start + 1);
 }
 
 /** kebab-case file name of an export name: `demoEngineeringFlags` → `demo-engineering-flags`. */
@@ -105,9 +121,12 @@ function nameDefinitions(ir: MboxIr, reserved: ReadonlySet<string>, onReserved: 
   return named;
 }
 
-/** Names every mbox and key, on fresh copies; reports every naming problem into `diagnostics`. */
-export function name(mboxes: readonly MboxIr[], context: GenerateContext, diagnostics: Diagnostics): MboxIr[] {
-  const named: MboxIr[] = [];
+/**
+ * Names every mbox: export, type and file names, with every collision between mboxes reported
+ * with the config alias that resolves it. An mbox's names depend on its name and config only, so
+ * a module reused from a previous run is named without reading its schema again.
+ */
+export function nameMboxes(mboxes: ReadonlyArray<{ mbox: string; sourcePath: string }>, context: GenerateContext, diagnostics: Diagnostics): MboxNames[] {
   const owners = { exportName: new Map<string, string>(), typeName: new Map<string, string>(), fileName: new Map<string, string>() };
   const claim = (what: "export name" | "type name" | "file name", registry: Map<string, string>, value: string, owner: string, mbox: string, file: string): void => {
     const key = what === "file name" ? value.toLowerCase() : value;
@@ -116,64 +135,69 @@ export function name(mboxes: readonly MboxIr[], context: GenerateContext, diagno
     else diagnostics.report(createGeneratorError("NAME_COLLISION", { what, name: value, first: previous, second: owner, configPath: configPathOfMbox(mbox) }, { file }));
   };
 
-  for (const ir of mboxes) {
-    const file = ir.sourcePath;
-    const configured = context.mboxes[ir.mbox]?.exportName;
-    const owner = `mbox ${JSON.stringify(ir.mbox)}`;
-    let exportName = configured ?? toLowerCamelCase(ir.mbox);
+  return mboxes.map(({ mbox, sourcePath: file }) => {
+    const configured = context.mboxes[mbox]?.exportName;
+    const owner = `mbox ${JSON.stringify(mbox)}`;
+    let exportName = configured ?? toLowerCamelCase(mbox);
     if (exportName === undefined) {
-      diagnostics.report(createGeneratorError("NAME_UNDERIVABLE", { what: "export name", name: ir.mbox, configPath: configPathOfMbox(ir.mbox) }, { file }));
+      diagnostics.report(createGeneratorError("NAME_UNDERIVABLE", { what: "export name", name: mbox, configPath: configPathOfMbox(mbox) }, { file }));
       exportName = "";
     } else if (!isIdentifierName(exportName) || exportName.startsWith("$")) {
-      diagnostics.report(createGeneratorError("NAME_INVALID", { what: "export name", name: exportName, configPath: configPathOfMbox(ir.mbox) }, { file }));
+      diagnostics.report(createGeneratorError("NAME_INVALID", { what: "export name", name: exportName, configPath: configPathOfMbox(mbox) }, { file }));
     } else if (RESERVED_WORDS.has(exportName) || Object.hasOwn(RESERVED_EXPORT_NAMES, exportName)) {
       const reservedFor = RESERVED_EXPORT_NAMES[exportName] ?? "a JavaScript reserved word";
-      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor, configPath: configPathOfMbox(ir.mbox) }, { file }));
+      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor, configPath: configPathOfMbox(mbox) }, { file }));
     } else {
       const typeName = toPascalCase(exportName);
-      claim("export name", owners.exportName, exportName, owner, ir.mbox, file);
-      claim("type name", owners.typeName, typeName, owner, ir.mbox, file);
-      claim("type name", owners.typeName, `${typeName}Accessors`, owner, ir.mbox, file);
-      claim("file name", owners.fileName, toFileName(exportName), owner, ir.mbox, file);
+      claim("export name", owners.exportName, exportName, owner, mbox, file);
+      claim("type name", owners.typeName, typeName, owner, mbox, file);
+      claim("type name", owners.typeName, `${typeName}Accessors`, owner, mbox, file);
+      claim("file name", owners.fileName, toFileName(exportName), owner, mbox, file);
     }
     if (toFileName(exportName) === "index") {
-      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor: "its module would be index.ts", configPath: configPathOfMbox(ir.mbox) }, { file }));
+      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor: "its module would be index.ts", configPath: configPathOfMbox(mbox) }, { file }));
     }
-
-    const accessorOwners = new Map<string, string>();
-    const attributes = ir.attributes.map((attribute) => {
-      const configPath = configPathOfKey(ir.mbox, attribute.key);
-      const configuredName = context.mboxes[ir.mbox]?.keys?.[attribute.key]?.accessorName;
-      let accessorName = configuredName ?? (isIdentifierName(attribute.key) ? attribute.key : toLowerCamelCase(attribute.key));
-      if (accessorName === undefined) {
-        diagnostics.report(createGeneratorError("NAME_UNDERIVABLE", { what: "accessor name", name: attribute.key, configPath }, { file }));
-        accessorName = "";
-      } else if (!isIdentifierName(accessorName)) {
-        diagnostics.report(createGeneratorError("NAME_INVALID", { what: "accessor name", name: accessorName, configPath }, { file }));
-      } else if (Object.hasOwn(ACCESSOR_MEMBERS, accessorName)) {
-        const reservedFor = ACCESSOR_MEMBERS[accessorName]!;
-        diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "accessor name", name: accessorName, reservedFor, configPath }, { file }));
-      } else {
-        const keyOwner = `key ${JSON.stringify(attribute.key)} of mbox ${JSON.stringify(ir.mbox)}`;
-        const previous = accessorOwners.get(accessorName);
-        if (previous === undefined) accessorOwners.set(accessorName, keyOwner);
-        else diagnostics.report(createGeneratorError("NAME_COLLISION", { what: "accessor name", name: accessorName, first: previous, second: keyOwner, configPath }, { file }));
-      }
-      return { ...attribute, accessorName };
-    });
-
     const typeName = toPascalCase(exportName);
-    const accessorsTypeName = `${typeName}Accessors`;
-    const definitions = nameDefinitions(ir, new Set([typeName, accessorsTypeName, ...Object.keys(RESERVED_EXPORT_NAMES)]), (name) =>
-      diagnostics.report(
-        createGeneratorError(
-          "NAME_COLLISION",
-          { what: "type name", name, first: "a type the schema declares (title or $defs)", second: `mboxgen's own declarations for mbox ${JSON.stringify(ir.mbox)}`, configPath: configPathOfMbox(ir.mbox) },
-          { file },
-        ),
+    return { mbox, sourcePath: file, exportName, typeName, accessorsTypeName: `${typeName}Accessors`, fileName: toFileName(exportName) };
+  });
+}
+
+/**
+ * Names what one mbox's schema declares, on a fresh copy of its IR: every key's accessor name
+ * and every `$ref` target's type name; reports every naming problem into `diagnostics`.
+ */
+export function nameMembers(ir: MboxIr, names: MboxNames, context: GenerateContext, diagnostics: Diagnostics): MboxIr {
+  const file = ir.sourcePath;
+  const accessorOwners = new Map<string, string>();
+  const attributes = ir.attributes.map((attribute) => {
+    const configPath = configPathOfKey(ir.mbox, attribute.key);
+    const configuredName = context.mboxes[ir.mbox]?.keys?.[attribute.key]?.accessorName;
+    let accessorName = configuredName ?? (isIdentifierName(attribute.key) ? attribute.key : toLowerCamelCase(attribute.key));
+    if (accessorName === undefined) {
+      diagnostics.report(createGeneratorError("NAME_UNDERIVABLE", { what: "accessor name", name: attribute.key, configPath }, { file }));
+      accessorName = "";
+    } else if (!isIdentifierName(accessorName)) {
+      diagnostics.report(createGeneratorError("NAME_INVALID", { what: "accessor name", name: accessorName, configPath }, { file }));
+    } else if (Object.hasOwn(ACCESSOR_MEMBERS, accessorName)) {
+      const reservedFor = ACCESSOR_MEMBERS[accessorName]!;
+      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "accessor name", name: accessorName, reservedFor, configPath }, { file }));
+    } else {
+      const keyOwner = `key ${JSON.stringify(attribute.key)} of mbox ${JSON.stringify(ir.mbox)}`;
+      const previous = accessorOwners.get(accessorName);
+      if (previous === undefined) accessorOwners.set(accessorName, keyOwner);
+      else diagnostics.report(createGeneratorError("NAME_COLLISION", { what: "accessor name", name: accessorName, first: previous, second: keyOwner, configPath }, { file }));
+    }
+    return { ...attribute, accessorName };
+  });
+
+  const definitions = nameDefinitions(ir, new Set([names.typeName, names.accessorsTypeName, ...Object.keys(RESERVED_EXPORT_NAMES)]), (name) =>
+    diagnostics.report(
+      createGeneratorError(
+        "NAME_COLLISION",
+        { what: "type name", name, first: "a type the schema declares (title or $defs)", second: `mboxgen's own declarations for mbox ${JSON.stringify(ir.mbox)}`, configPath: configPathOfMbox(ir.mbox) },
+        { file },
       ),
-    );
-    named.push({ ...ir, exportName, typeName, accessorsTypeName, fileName: toFileName(exportName), attributes, definitions });
-  }
-  return named;
+    ),
+  );
+  return { ...ir, ...names, attributes, definitions };
 }

@@ -1,5 +1,5 @@
 /**
- * Stage 3, `normalize`: simplifies each mbox's TypeIr without changing which values it accepts,
+ * Stage 5, `normalize`: simplifies each mbox's TypeIr without changing which values it accepts,
  * so that the printed types are as precise as TypeScript allows and the validators as short as
  * they can be. Each rule is named in plain English and kept as data, so a debug log can say
  * which rule fired. Rules build new nodes; they never mutate their input.

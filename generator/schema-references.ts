@@ -53,3 +53,36 @@ export function resolveReference(ref: string, from: SchemaAt, documents: Readonl
   if (!found) throw createGeneratorError("REF_POINTER_NOT_FOUND", { ref, targetFile: targetPath }, location);
   return { document, segments, schema: value };
 }
+
+/**
+ * The files a document's `$ref`s name, and the files those name, by path (a missing one too: its
+ * absence is part of what the document means). Conservative: a `$ref` key inside data (`const`,
+ * `default`) counts as well, which can only make a reused module be generated again.
+ */
+export function filesReferencedBy(document: JsonDocument, documents: ReadonlyMap<string, JsonDocument>): string[] {
+  const found = new Set<string>();
+  const pending: JsonDocument[] = [document];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    // Most schemas name no other file: a substring test spares the walk.
+    if (!current.text.includes('"$ref"')) continue;
+    const values: unknown[] = [current.value];
+    while (values.length > 0) {
+      const value = values.pop();
+      if (typeof value !== "object" || value === null) continue;
+      for (const [key, child] of Object.entries(value)) {
+        if (key === "$ref" && typeof child === "string") {
+          const hashIndex = child.indexOf("#");
+          const filePart = hashIndex === -1 ? child : child.slice(0, hashIndex);
+          if (filePart === "") continue;
+          const path = joinRelative(current.path, filePart);
+          if (path === document.path || found.has(path)) continue;
+          found.add(path);
+          const target = documents.get(path);
+          if (target) pending.push(target);
+        } else values.push(child);
+      }
+    }
+  }
+  return [...found].sort();
+}

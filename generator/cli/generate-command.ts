@@ -1,7 +1,7 @@
 /**
  * `mboxgen generate`: a thin layer over `generate` that reads the schema folder, compares with or
- * replaces the output folder, and watches. Loaded only when the command runs (it pulls in
- * ts-morph, json-schema-to-typescript and prettier).
+ * replaces the output folder, and watches. Loaded only when the command runs (it pulls in the
+ * generator, and prettier's document printer).
  */
 import { watch as watchFiles } from "chokidar";
 import { relative, resolve } from "node:path";

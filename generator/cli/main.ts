@@ -1,7 +1,6 @@
 /**
  * The `mboxgen` command line: yargs for the arguments, one module per command, loaded only when
- * that command runs (so `mboxgen --version` and `mboxgen emulate` never load ts-morph, prettier
- * or json-schema-to-typescript). Exit codes: 0 success, 1 generation error or stale output,
+ * that command runs (so `mboxgen --version` and `mboxgen emulate` never load prettier). Exit codes: 0 success, 1 generation error or stale output,
  * 2 usage error. Stack traces only with `--debug`.
  */
 import yargs, { type Options } from "yargs";
@@ -52,7 +51,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       check: flag("Exit 1 and list stale, missing and extra files; write nothing", { default: false }),
       watch: flag("Regenerate when a schema or the config changes", { default: false }),
       stdout: flag("Print the generated files instead of writing them", { default: false }),
-      format: flag("Format with prettier (default true; --no-format skips it)"),
+      format: flag("Run prettier for the config's prettier options (default true; output is in prettier's default layout already)"),
       "runtime-import": text('Module the generated code imports the runtime from (default "@mboxgen/runtime")'),
     },
     examples: [

@@ -13,7 +13,8 @@ function constraintTags(type: TypeIr | undefined, tags: string[]): void {
     case "string":
       if (type.minLength !== undefined) tags.push(`@minLength ${type.minLength}`);
       if (type.maxLength !== undefined) tags.push(`@maxLength ${type.maxLength}`);
-      if (type.pattern !== undefined) tags.push(`@pattern ${type.pattern}`);
+      // Quoted when spaces at its ends would vanish from the comment.
+      if (type.pattern !== undefined) tags.push(`@pattern ${type.pattern.trim() === type.pattern ? type.pattern : JSON.stringify(type.pattern)}`);
       return;
     case "number":
       if (type.integer) tags.push("@integer");
@@ -56,7 +57,8 @@ export function docLines(docs: DocsIr, type?: TypeIr, fallback?: { value: unknow
   if (docs.deprecated) tags.push("@deprecated");
   const description = docs.description ?? docs.title;
   const lines = description === undefined || description.trim() === "" ? [] : commentText(description).split("\n").map((line) => line.trimEnd());
-  const tagLines = tags.map((tag) => commentText(tag).replace(/\n/g, " "));
+  // Comment lines never end in spaces (prettier would trim them).
+  const tagLines = tags.map((tag) => commentText(tag).replace(/\n/g, " ").trimEnd());
   if (lines.length > 0 && tagLines.length > 0) lines.push("");
   return [...lines, ...tagLines];
 }

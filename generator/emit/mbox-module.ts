@@ -1,122 +1,128 @@
 /**
- * One module per mbox: the offer types, the accessors interface and the descriptor, built as one
- * ts-morph structure for the whole file and printed once (no node-by-node edits).
+ * One module per mbox: the offer types, the accessors interface, the descriptor and the
+ * validators, as one prettier document for the whole file, printed once (./layout.ts).
  */
-import {
-  printStructure,
-  StructureKind,
-  VariableDeclarationKind,
-  type JSDocStructure,
-  type MethodSignatureStructure,
-  type SourceFileStructure,
-  type StatementStructures,
-} from "ts-morph";
 import type { GenerateContext } from "../config.js";
 import type { AttributeIr, MboxIr } from "../ir.js";
-import { commentText, jsonLiteral, stringLiteral } from "./escape.js";
-import { fileHeader } from "./templates.js";
-import { docLines } from "./docs.js";
-import { createValidatorContext, emitAttributeCheck, renderValidator } from "./validators.js";
 import { toPascalCase } from "../naming.js";
+import { docLines } from "./docs.js";
+import { commentText } from "./escape.js";
+import {
+  arrayLiteral,
+  arrowReturning,
+  breakParent,
+  conditionalGroup,
+  group,
+  hardline,
+  ifBreak,
+  indent,
+  indentIfBreak,
+  join,
+  jsDoc,
+  jsDocLine,
+  line,
+  printDocument,
+  stringLiteral,
+  type Doc,
+} from "./layout.js";
+import { emitOfferTypes, interfaceBodyDoc, typeArgumentsDoc, typeDoc } from "./offer-types.js";
+import { fileHeader } from "./templates.js";
+import type { TsType } from "./ts-types.js";
+import { createValidatorContext, emitAttributeCheck, validatorDoc } from "./validators.js";
 
-function attributeDocs(attribute: AttributeIr): JSDocStructure[] {
-  const lines = docLines(attribute.docs, attribute.type, attribute.fallback);
-  const description = lines.length > 0 ? lines.join("\n") : commentText(`The offer's ${JSON.stringify(attribute.key)} value.`);
-  return [{ kind: StructureKind.JSDoc, description }];
+const BLANK_LINE: Doc = [hardline, hardline];
+
+function keyUnion(keys: readonly string[]): TsType {
+  if (keys.length === 0) return { kind: "keyword", name: "never" };
+  const literals: TsType[] = keys.map((key) => ({ kind: "literal", value: key }));
+  return literals.length === 1 ? literals[0]! : { kind: "union", members: literals };
 }
 
-function keyUnion(keys: readonly string[]): string {
-  return keys.length === 0 ? "never" : keys.map(stringLiteral).join(" | ");
-}
-
-// Emits: ["max-items", $isMaxItems, () => 10, "maxItems"],
-function attributeSpec(attribute: AttributeIr, check: string): string {
-  const parts = [stringLiteral(attribute.key), check];
+// Emits: ["max-items", $isMaxItems, () => 10, "maxItems"]
+function attributeSpec(attribute: AttributeIr, check: string): Doc {
+  const parts: Doc[] = [stringLiteral(attribute.key), check];
   const renamed = attribute.accessorName !== attribute.key;
-  if (attribute.fallback) {
-    const literal = jsonLiteral(attribute.fallback.value);
-    parts.push(`() => ${literal.startsWith("{") ? `(${literal})` : literal}`);
-  } else if (renamed) {
-    parts.push("undefined");
-  }
+  if (attribute.fallback) parts.push(arrowReturning(attribute.fallback.value));
+  else if (renamed) parts.push("undefined");
   if (renamed) parts.push(stringLiteral(attribute.accessorName));
-  return `[${parts.join(", ")}]`;
+  return arrayLiteral(parts);
 }
 
-/** The module's text (unformatted) for one mbox, from its IR and its offer types. */
-export function emitMboxModule(ir: MboxIr, offerTypes: string, context: GenerateContext): string {
-  // Emits: header; import { defineMbox } from "@mboxgen/runtime"; interface DemoEngineeringFlags;
-  // interface DemoEngineeringFlagsAccessors extends MboxAccessors<…>; export const demoEngineeringFlags = /*#__PURE__*/ defineMbox(…)
-  const validators = createValidatorContext(ir.definitions);
-  const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitAttributeCheck(attribute.type, validators, `$is${toPascalCase(attribute.accessorName)}`)));
+// Emits: import { defineMbox, isJsonObject, type MboxAccessors } from "@mboxgen/runtime";
+function importDoc(specifiers: readonly string[], moduleSpecifier: string): Doc {
+  return ["import", " ", group(["{", indent([line, join([",", line], [...specifiers])]), ifBreak(","), line, "}"]), " from", " ", stringLiteral(moduleSpecifier), ";"];
+}
+
+// Emits: maxItems(): Exclude<DemoEngineeringFlags["max-items"], undefined> | undefined;
+function renamedAccessorDoc(ir: MboxIr, attribute: AttributeIr): Doc {
+  const value: TsType = {
+    kind: "reference",
+    name: "Exclude",
+    typeArguments: [
+      { kind: "indexedAccess", object: { kind: "reference", name: ir.typeName }, index: { kind: "literal", value: attribute.key } },
+      { kind: "keyword", name: "undefined" },
+    ],
+  };
+  const returnType: TsType = attribute.fallback ? value : { kind: "union", members: [value, { kind: "keyword", name: "undefined" }] };
+  const lines = docLines(attribute.docs, attribute.type, attribute.fallback);
+  return [...jsDoc(lines.length > 0 ? lines : commentText(`The offer's ${JSON.stringify(attribute.key)} value.`).split("\n")), group([attribute.accessorName, "(", ")", group([":", " ", typeDoc(returnType, "annotation")])])];
+}
+
+// Emits: export interface DemoEngineeringFlagsAccessors extends MboxAccessors<DemoEngineeringFlags, "a", never> {}
+function accessorsInterfaceDoc(ir: MboxIr): Doc {
   const renamed = ir.attributes.filter((attribute) => attribute.accessorName !== attribute.key);
   const defaulted = ir.attributes.filter((attribute) => attribute.fallback).map((attribute) => attribute.key);
-  const mboxLiteral = stringLiteral(ir.mbox);
-  // For docs, the name as a reader would quote it (commentText keeps it inside the comment).
-  const mboxQuoted = JSON.stringify(ir.mbox);
-
-  // Emits: maxItems(): Exclude<DemoEngineeringFlags["max-items"], undefined> | undefined;
-  const renamedMethods: MethodSignatureStructure[] = renamed.map((attribute) => ({
-    kind: StructureKind.MethodSignature,
-    name: attribute.accessorName,
-    returnType: `Exclude<${ir.typeName}[${stringLiteral(attribute.key)}], undefined>${attribute.fallback ? "" : " | undefined"}`,
-    docs: attributeDocs(attribute),
-  }));
-
-  const statements: Array<string | StatementStructures> = [
-    fileHeader(ir.sourcePath, context.regenerateCommand),
-    {
-      kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: context.runtimeImport,
-      namedImports: ["defineMbox", ...[...validators.helpers].sort(), { name: "MboxAccessors", isTypeOnly: true }],
-    },
+  const typeArguments: TsType[] = [{ kind: "reference", name: ir.typeName }, keyUnion(defaulted), keyUnion(renamed.map((attribute) => attribute.key))];
+  return [
+    ...jsDocLine(
+      commentText(
+        `Typed accessors of mbox ${JSON.stringify(ir.mbox)}: one method per key of {@link ${ir.typeName}}, with the key's docs. ` +
+          "Each returns Target's value when it matches the schema, else the default (or undefined).",
+      ),
+    ),
+    ["export", " ", "interface", " ", ir.accessorsTypeName, " ", "extends ", "MboxAccessors", typeArgumentsDoc(typeArguments), " ", interfaceBodyDoc(renamed.map((attribute) => renamedAccessorDoc(ir, attribute)))],
   ];
-  statements.push(offerTypes);
-  statements.push({
-    kind: StructureKind.Interface,
-    name: ir.accessorsTypeName,
-    isExported: true,
-    docs: [
-      {
-        kind: StructureKind.JSDoc,
-        description: commentText(
-          `Typed accessors of mbox ${mboxQuoted}: one method per key of {@link ${ir.typeName}}, with the key's docs. ` +
-            "Each returns Target's value when it matches the schema, else the default (or undefined).",
-        ),
-      },
-    ],
-    extends: [`MboxAccessors<${ir.typeName}, ${keyUnion(defaulted)}, ${keyUnion(renamed.map((attribute) => attribute.key))}>`],
-    methods: renamedMethods,
-  });
-  statements.push({
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: [
-      {
-        kind: StructureKind.JSDoc,
-        description: commentText(
-          `${ir.docs.description ? `${ir.docs.description}\n\n` : ""}Mbox ${mboxQuoted}: \`fetch(client, options)\` asks Target for it, \`from(provider)\` reads a provider you have.`,
-        ),
-      },
-    ],
-    declarations: [
-      {
-        kind: StructureKind.VariableDeclaration,
-        name: ir.exportName,
-        initializer: [
-          // Pure: a bundle keeps only the descriptors an app imports, also through the index.
-          `/*#__PURE__*/ defineMbox<${stringLiteral(ir.exportName)}, ${ir.accessorsTypeName}>({`,
-          `mbox: ${mboxLiteral},`,
-          `exportName: ${stringLiteral(ir.exportName)},`,
-          `attributes: [${specs.map((spec) => `${spec},`).join("\n")}],`,
-          "})",
-        ].join("\n"),
-      },
-    ],
-  });
-  for (const fn of validators.functions) statements.push(renderValidator(fn));
+}
 
-  const structure: SourceFileStructure = { kind: StructureKind.SourceFile, statements };
-  return printStructure(structure);
+// Emits: export const demoEngineeringFlags = /*#__PURE__*/ defineMbox<"demoEngineeringFlags", DemoEngineeringFlagsAccessors>({ mbox, exportName, attributes })
+function descriptorDoc(ir: MboxIr, specs: readonly Doc[]): Doc {
+  const attributesId = Symbol("assignment");
+  const properties: Doc[] = [
+    group(["mbox", ":", " ", stringLiteral(ir.mbox)]),
+    group(["exportName", ":", group(indent([line, stringLiteral(ir.exportName)]))]),
+    // An array of arrays of two or more items is always written one item per line.
+    group(["attributes", ":", group(indent(line), { id: attributesId }), indentIfBreak(arrayLiteral(specs, { shouldBreak: specs.length > 1 }), { groupId: attributesId })]),
+  ];
+  const argument = group(["{", indent([line, join([",", line], properties)]), ifBreak(","), line, "}"], { shouldBreak: true });
+  // The object argument hugs the parentheses, as prettier prints a call's last object argument.
+  const call: Doc = [
+    "/*#__PURE__*/",
+    " ",
+    "defineMbox",
+    typeArgumentsDoc([
+      { kind: "literal", value: ir.exportName },
+      { kind: "reference", name: ir.accessorsTypeName },
+    ]),
+    breakParent,
+    conditionalGroup([["(", group(argument, { shouldBreak: true }), ")"], group(["(", indent([line, argument]), ifBreak(","), line, ")"], { shouldBreak: true })]),
+  ];
+  const id = Symbol("assignment");
+  const description = ir.docs.description ? `${ir.docs.description}\n\n` : "";
+  return [
+    ...jsDoc(commentText(`${description}Mbox ${JSON.stringify(ir.mbox)}: \`fetch(client, options)\` asks Target for it, \`from(provider)\` reads a provider you have.`).split("\n").map((text) => text.trimEnd())),
+    "export",
+    " ",
+    group(["const", " ", group([ir.exportName, " =", group(indent(line), { id }), indentIfBreak(call, { groupId: id })]), ";"]),
+  ];
+}
+
+/** The module's text for one mbox, laid out as prettier lays it out. */
+export function emitMboxModule(ir: MboxIr, context: GenerateContext): string {
+  // Emits: header; import { defineMbox } from "@mboxgen/runtime"; interface DemoEngineeringFlags;
+  // interface DemoEngineeringFlagsAccessors extends MboxAccessors<…>; export const demoEngineeringFlags = /*#__PURE__*/ defineMbox(…); validators
+  const validators = createValidatorContext(ir.definitions);
+  const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitAttributeCheck(attribute.type, validators, `$is${toPascalCase(attribute.accessorName)}`)));
+  const imports = ["defineMbox", ...[...validators.helpers].sort(), "type MboxAccessors"];
+  const statements: Doc[] = [importDoc(imports, context.runtimeImport), ...emitOfferTypes(ir), accessorsInterfaceDoc(ir), descriptorDoc(ir, specs), ...validators.functions.map(validatorDoc)];
+  return fileHeader(ir.sourcePath, context.regenerateCommand) + printDocument([join(BLANK_LINE, statements), hardline]);
 }

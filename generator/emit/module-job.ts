@@ -1,29 +1,25 @@
 /**
- * One mbox module from its named IR: offer types and validators from the same IR, the module text,
- * prettier (possibly on a worker, generator/format-pool.ts), and the hash stamp.
+ * One mbox module from its named IR: offer types, validators and descriptor from the same IR,
+ * already laid out as prettier lays out TypeScript, then the hash stamp.
  */
 import type { GenerateContext } from "../config.js";
+import { format, hasCustomFormatting } from "../format.js";
 import type { GeneratedFile } from "../generate.js";
 import type { MboxIr } from "../ir.js";
 import { stamp } from "../stamp.js";
 import { emitMboxModule } from "./mbox-module.js";
-import { emitOfferTypes } from "./offer-types.js";
 
 /** What a module job needs. */
 export interface ModuleJob {
   ir: MboxIr;
   context: GenerateContext;
-  reservedTypeNames: ReadonlySet<string>;
+  /** The hash of the module's inputs, for its stamp. */
   inputHash: string;
 }
 
-/**
- * Runs one module job: emits the module and starts formatting it (on a worker, when the pool has
- * them, so that formatting overlaps with the next module's emit on this thread).
- */
-export async function runModuleJob(job: ModuleJob, formatSource: (source: string) => Promise<string>): Promise<GeneratedFile> {
-  const source = emitMboxModule(job.ir, emitOfferTypes(job.ir), job.context);
-  const path = `${job.ir.fileName}.ts`;
-  const text = job.context.format ? await formatSource(source) : source;
-  return { path, text: stamp(text, job.inputHash) };
+/** Runs one module job. Prettier runs only for options of the user's own (the text is already in its default layout). */
+export async function runModuleJob(job: ModuleJob): Promise<GeneratedFile> {
+  const source = emitMboxModule(job.ir, job.context);
+  const text = hasCustomFormatting(job.context) ? await format(source, job.context.prettier) : source;
+  return { path: `${job.ir.fileName}.ts`, text: stamp(text, job.inputHash) };
 }

@@ -1,73 +1,131 @@
 /**
  * The offer's TypeScript types, printed from the IR (the same reading the validators come from):
- * the offer interface with one member per key, and one named type per `$ref` target.
+ * the offer interface with one member per key, and one named type per `$ref` target. Printed as
+ * prettier documents (./layout.ts), each type in the layout prettier gives it where it stands.
  */
 import type { DefinitionIr, MboxIr } from "../ir.js";
 import { docLines } from "./docs.js";
-import { stringLiteral } from "./escape.js";
+import { align, group, hardline, ifBreak, indent, indentIfBreak, join, jsDoc, line, numberLiteral, propertyKey, softline, stringLiteral, type Doc } from "./layout.js";
 import { projectType, type TsMember, type TsType } from "./ts-types.js";
 
-/** A property name as TypeScript reads it: bare when it can be, else a string literal. */
-export function propertyName(key: string): string {
-  return /^[$A-Z_a-z][$\w]*$/.test(key) ? key : stringLiteral(key);
+/**
+ * Where a type stands, which decides its layout: after `key:` or `):`, as a type argument, as an
+ * array's element or an intersection's member (a union there needs parentheses), elsewhere.
+ */
+type TypePosition = "annotation" | "typeArgument" | "parenthesized" | "plain";
+
+// An object-like member and nothing but null besides: `{ … } | null` stays on one line with it.
+function isHuggedUnion(type: TsType & { kind: "union" }): boolean {
+  const objectLike = type.members.filter((member) => member.kind === "object" || member.kind === "reference");
+  return objectLike.length === 1 && type.members.every((member) => member.kind === "object" || member.kind === "reference" || (member.kind === "keyword" && member.name === "null"));
 }
 
-function docComment(lines: readonly string[], indent: string): string {
-  if (lines.length === 0) return "";
-  return `${indent}/**\n${lines.map((line) => `${indent} *${line === "" ? "" : ` ${line}`}`).join("\n")}\n${indent} */\n`;
+// `| A | B` when broken, `A | B` when it fits.
+function unionLines(type: TsType & { kind: "union" }): Doc {
+  return group([ifBreak("| "), join([line, "| "], type.members.map((member) => align(2, typeDoc(member, member.kind === "intersection" ? "parenthesized" : "plain"))))]);
 }
 
-function needsParentheses(type: TsType): boolean {
-  return type.kind === "union" || type.kind === "intersection";
-}
-
-/** TypeScript source for a type (prettier lays it out). */
-export function renderType(type: TsType, indent = ""): string {
+/** A type's document in `position`. */
+export function typeDoc(type: TsType, position: TypePosition = "plain"): Doc {
   switch (type.kind) {
     case "keyword":
       return type.name;
     case "literal":
-      return typeof type.value === "string" ? stringLiteral(type.value) : String(type.value);
+      return typeof type.value === "string" ? stringLiteral(type.value) : typeof type.value === "number" ? numberLiteral(type.value) : String(type.value);
     case "reference":
-      return type.typeArguments ? `${type.name}<${type.typeArguments.map((argument) => renderType(argument, indent)).join(", ")}>` : type.name;
+      return type.typeArguments ? [type.name, typeArgumentsDoc(type.typeArguments)] : type.name;
+    case "indexedAccess":
+      return [typeDoc(type.object), "[", typeDoc(type.index), "]"];
     case "array": {
-      const element = renderType(type.element, indent);
-      return needsParentheses(type.element) ? `(${element})[]` : `${element}[]`;
+      const element = type.element;
+      return [typeDoc(element, element.kind === "union" || element.kind === "intersection" ? "parenthesized" : "plain"), "[]"];
     }
     case "tuple":
-      return `[${type.elements.map((element) => renderType(element, indent)).join(", ")}]`;
+      if (type.elements.length === 0) return group(["[", "]"]);
+      return group(["[", indent([softline, join([",", line], type.elements.map((element) => group(typeDoc(element)))), ifBreak(",")]), softline, "]"]);
     case "object":
-      return renderObject(type.members, type.index, indent);
-    case "union":
-      return type.members.map((member) => renderType(member, indent)).join(" | ");
-    case "intersection":
-      return type.members.map((member) => (member.kind === "union" ? `(${renderType(member, indent)})` : renderType(member, indent))).join(" & ");
-    case "indexedAccess":
-      return `${renderType(type.object, indent)}[${renderType(type.index, indent)}]`;
+      return objectTypeDoc(type.members, type.index);
+    case "union": {
+      if (isHuggedUnion(type)) {
+        const hugged = join(" | ", type.members.map((member) => typeDoc(member)));
+        return position === "parenthesized" ? ["(", hugged, ")"] : hugged;
+      }
+      if (position === "annotation") return group(indent([softline, unionLines(type)]));
+      if (position === "parenthesized") return ["(", group([indent([softline, unionLines(type)]), softline]), ")"];
+      return unionLines(type);
+    }
+    case "intersection": {
+      const printed = intersectionDoc(type);
+      return position === "parenthesized" ? ["(", printed, ")"] : printed;
+    }
   }
 }
 
-function renderMember(member: TsMember, indent: string): string {
-  return `${docComment(docLines(member.docs, member.constraintsOf), indent)}${indent}${propertyName(member.key)}${member.optional ? "?" : ""}: ${renderType(member.type, indent)};\n`;
+function typeArgumentsDoc(typeArguments: readonly TsType[]): Doc {
+  return group(["<", indent([softline, join([",", line], typeArguments.map((argument) => typeDoc(argument, "typeArgument")))]), softline, ">"]);
 }
 
-function renderObject(members: readonly TsMember[], index: TsType | undefined, indent: string): string {
-  if (members.length === 0 && index === undefined) return "{}";
-  const inner = `${indent}  `;
-  const body = members.map((member) => renderMember(member, inner)).join("") + (index ? `${inner}[k: string]: ${renderType(index, inner)};\n` : "");
-  return `{\n${body}${indent}}`;
+// Objects meet objects inline, other types break onto their own lines (printIntersectionType).
+function intersectionDoc(type: TsType & { kind: "intersection" }): Doc {
+  let wasIndented = false;
+  const parts = type.members.map((member, index): Doc => {
+    const doc = typeDoc(member, member.kind === "union" ? "parenthesized" : "plain");
+    if (index === 0) return doc;
+    const isObject = member.kind === "object";
+    const previousIsObject = type.members[index - 1]!.kind === "object";
+    if (isObject && previousIsObject) return [" & ", wasIndented ? indent(doc) : doc];
+    if (!isObject && !previousIsObject) return indent([" &", line, doc]);
+    if (index > 1) wasIndented = true;
+    return [" & ", index > 1 ? indent(doc) : doc];
+  });
+  return group(parts);
+}
+
+/** `key?: Type` with its JSDoc, as a member of an interface or a type literal. */
+export function memberDoc(member: TsMember): Doc {
+  return [...jsDoc(docLines(member.docs, member.constraintsOf)), group([propertyKey(member.key), member.optional ? "?" : "", ":", " ", typeDoc(member.type, "annotation")])];
+}
+
+function indexSignatureDoc(type: TsType): Doc {
+  return group(["[", group([indent([softline, "k", ":", " ", "string"]), softline]), "]", ":", " ", typeDoc(type, "annotation")]);
+}
+
+// A type literal, always written expanded (prettier keeps a literal that starts with a line break).
+function objectTypeDoc(members: readonly TsMember[], index: TsType | undefined): Doc {
+  const printed = [...members.map(memberDoc), ...(index ? [indexSignatureDoc(index)] : [])];
+  if (printed.length === 0) return "{}";
+  return group(["{", indent([line, join([";", line], printed), ifBreak(";")]), line, "}"], { shouldBreak: true });
+}
+
+/** An interface body: one member per line, each ended by `;`. */
+export function interfaceBodyDoc(members: readonly Doc[]): Doc {
+  if (members.length === 0) return "{}";
+  return ["{", indent([hardline, join(hardline, members.map((member) => [member, ";"]))]), hardline, "}"];
+}
+
+// Emits: export type Currency = "EUR" | "USD";
+function typeAliasDoc(name: string, type: TsType): Doc {
+  const head = group(["type ", name]);
+  if (type.kind === "union" && !isHuggedUnion(type)) return ["export", " ", group([head, " =", group(indent([line, unionLines(type)]))]), ";"];
+  const id = Symbol("assignment");
+  return ["export", " ", group([head, " =", group(indent(line), { id }), indentIfBreak(typeDoc(type), { groupId: id })]), ";"];
 }
 
 // Emits: export interface MenuItem { … } or export type Currency = "EUR" | "USD";
-function renderDefinition(definition: DefinitionIr, definitions: ReadonlyMap<string, DefinitionIr>): string {
+function definitionDoc(definition: DefinitionIr, definitions: ReadonlyMap<string, DefinitionIr>): Doc {
   const type = projectType(definition.type, definitions);
-  const docs = docComment(docLines(definition.docs, definition.type), "");
-  if (type.kind === "object") return `${docs}export interface ${definition.typeName} ${renderObject(type.members, type.index, "")}\n`;
-  return `${docs}export type ${definition.typeName} = ${renderType(type)};\n`;
+  const docs = jsDoc(docLines(definition.docs, definition.type));
+  if (type.kind === "object") return [...docs, interfaceDoc(definition.typeName, type.members, type.index)];
+  return [...docs, typeAliasDoc(definition.typeName, type)];
 }
 
-/** The offer types of one mbox as TypeScript source. */
-export function emitOfferTypes(ir: MboxIr): string {
+function interfaceDoc(name: string, members: readonly TsMember[], index: TsType | undefined): Doc {
+  const printed = [...members.map(memberDoc), ...(index ? [indexSignatureDoc(index)] : [])];
+  return ["export", " ", "interface", " ", name, " ", interfaceBodyDoc(printed)];
+}
+
+/** The offer types of one mbox: the offer interface, then its named types by name, a blank line apart. */
+export function emitOfferTypes(ir: MboxIr): Doc[] {
   // Emits: export interface DemoEngineeringFlags { /** docs */ searchProviderId?: number; … }
   const members: TsMember[] = ir.attributes.map((attribute) => ({
     key: attribute.key,
@@ -76,7 +134,9 @@ export function emitOfferTypes(ir: MboxIr): string {
     docs: attribute.fallback ? { ...attribute.docs, default: { value: attribute.fallback.value } } : attribute.docs,
     constraintsOf: attribute.type,
   }));
-  const offer = `${docComment(docLines(ir.docs), "")}export interface ${ir.typeName} ${renderObject(members, undefined, "")}\n`;
+  const offer: Doc = [...jsDoc(docLines(ir.docs)), interfaceDoc(ir.typeName, members, undefined)];
   const definitions = [...ir.definitions.values()].sort((left, right) => (left.typeName < right.typeName ? -1 : left.typeName > right.typeName ? 1 : 0));
-  return [offer, ...definitions.map((definition) => renderDefinition(definition, ir.definitions))].join("\n");
+  return [offer, ...definitions.map((definition) => definitionDoc(definition, ir.definitions))];
 }
+
+export { typeArgumentsDoc };

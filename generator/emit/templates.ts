@@ -10,5 +10,10 @@ const fileHeaderTemplate = readFileSync(shippedFile("templates/file-header.txt")
 
 /** The two-line header of every generated file: what it came from and how to regenerate it. */
 export function fileHeader(source: string, command: string): string {
-  return fileHeaderTemplate.replace("{{source}}", () => lineCommentText(source)).replace("{{command}}", () => lineCommentText(command));
+  // Prettier prints a line comment without its trailing spaces; so does the header.
+  const header = fileHeaderTemplate.replace("{{source}}", () => lineCommentText(source)).replace("{{command}}", () => lineCommentText(command));
+  return header
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n");
 }

@@ -4,8 +4,11 @@
  * statements over a value of type `unknown` that TypeScript narrows as it goes. Nothing here
  * interprets a schema at run time; schema text reaches the code as string literals only.
  */
+import { utils } from "prettier/doc";
 import type { DefinitionIr, JsonValue, TypeIr } from "../ir.js";
-import { jsonLiteral } from "./escape.js";
+import { group, hardline, ifBreak, indent, join, jsonValue, line, softline, type Doc } from "./layout.js";
+
+const { willBreak } = utils;
 
 /** One generated function: `function <name>(value: unknown): boolean { <statements> }`. */
 export interface ValidatorFunction {
@@ -33,6 +36,8 @@ export type Expression =
   | { kind: "call"; callee: string; arguments: Expression[] }
   | { kind: "typeof"; operand: Expression }
   | { kind: "spreadLength"; operand: Expression }
+  /** `<object>.length`. */
+  | { kind: "length"; object: Expression }
   | { kind: "binary"; operator: "===" | "!==" | "<" | "<=" | ">" | ">=" | "/"; left: Expression; right: Expression }
   | { kind: "not"; operand: Expression }
   | { kind: "chain"; operator: "&&" | "||"; operands: Expression[] };
@@ -116,7 +121,8 @@ function simpleCheck(type: TypeIr, value: Expression, context: ValidatorContext)
 function literalCheck(value: Expression, candidate: JsonValue, context: ValidatorContext): Expression {
   if (typeof candidate === "object" && candidate !== null) {
     context.helpers.add("isJsonEqual");
-    return call("isJsonEqual", value, literal(candidate));
+    // The literal first: a last argument that is an object or array literal takes prettier's hugging layouts.
+    return call("isJsonEqual", literal(candidate), value);
   }
   return binary("===", value, literal(candidate));
 }
@@ -204,7 +210,7 @@ function statementsOf(type: TypeIr, context: ValidatorContext, name: string): Va
     }
     case "array": {
       const statements: ValidatorStatement[] = [reject(not(call("Array.isArray", VALUE)))];
-      const length = atom("value.length");
+      const length: Expression = { kind: "length", object: VALUE };
       if (type.minItems !== undefined) statements.push(reject(binary("<", length, literal(type.minItems))));
       if (type.maxItems !== undefined) statements.push(reject(binary(">", length, literal(type.maxItems))));
       if (type.uniqueItems) {
@@ -221,8 +227,9 @@ function statementsOf(type: TypeIr, context: ValidatorContext, name: string): Va
       context.helpers.add("isJsonObject");
       const statements: ValidatorStatement[] = [reject(not(call("isJsonObject", VALUE)))];
       const keys = call("Object.keys", VALUE);
-      if (type.minProperties !== undefined) statements.push(reject(binary("<", { kind: "atom", text: "Object.keys(value).length" }, literal(type.minProperties))));
-      if (type.maxProperties !== undefined) statements.push(reject(binary(">", { kind: "atom", text: "Object.keys(value).length" }, literal(type.maxProperties))));
+      const keyCount: Expression = { kind: "length", object: keys };
+      if (type.minProperties !== undefined) statements.push(reject(binary("<", keyCount, literal(type.minProperties))));
+      if (type.maxProperties !== undefined) statements.push(reject(binary(">", keyCount, literal(type.maxProperties))));
       for (const property of type.properties) {
         const has = call("Object.hasOwn", VALUE, literal(property.key));
         const propertyValue: Expression = { kind: "member", object: "value", key: literal(property.key) };
@@ -284,48 +291,101 @@ export function emitAttributeCheck(type: TypeIr, context: ValidatorContext, hint
   return emitFunction(type, context, hint);
 }
 
-// Source text of an expression (prettier lays it out).
-function renderExpression(expression: Expression): string {
+// ---------------------------------------------------------------------------------------------
+// Layout: each statement and expression as the document prettier builds for it (./layout.ts).
+
+const isBinaryish = (expression: Expression): expression is Extract<Expression, { kind: "binary" | "chain" }> => expression.kind === "binary" || expression.kind === "chain";
+
+// The operands and operators of a binary expression or a chain of one logical operator, as
+// printBinaryishExpressions lays them out. Inside an `if (…)` a chain's operators are not grouped.
+function binaryishParts(expression: Extract<Expression, { kind: "binary" | "chain" }>, insideParentheses: boolean, parentIsSame: boolean): Doc[] {
+  const operands = expression.kind === "chain" ? expression.operands : [expression.left, expression.right];
+  const operators = expression.kind === "chain" ? operands.slice(1).map(() => expression.operator) : [expression.operator];
+  const parts: Doc[] = [group(operandDoc(operands[0]!))];
+  // A chain of three or more is nested on its left, so only a lone pair may group its right side.
+  const shouldGroup = !(insideParentheses && expression.kind === "chain") && !parentIsSame && operands.length === 2 && !operands.some((operand) => operand.kind === expression.kind);
+  operands.slice(1).forEach((operand, index) => {
+    const right: Doc = [operators[index]!, line, operandDoc(operand)];
+    parts.push(" ", shouldGroup ? group(right) : right);
+  });
+  return parts;
+}
+
+// An operand of a binaryish expression: a nested one gets its own group and indented rest.
+function operandDoc(expression: Expression): Doc {
+  if (!isBinaryish(expression)) return expressionDoc(expression);
+  const parts = binaryishParts(expression, false, false);
+  const printed = group([parts[0]!, indent(parts.slice(1))]);
+  // Prettier keeps `a || (b && c)` parenthesized for clarity.
+  return expression.kind === "chain" ? ["(", printed, ")"] : printed;
+}
+
+function argumentsDoc(args: readonly Expression[]): Doc {
+  const printed = args.map(expressionDoc);
+  return group(["(", indent([softline, join([",", line], printed)]), ifBreak(","), softline, ")"], { shouldBreak: printed.some((argument) => willBreak(argument)) });
+}
+
+function expressionDoc(expression: Expression): Doc {
   switch (expression.kind) {
     case "atom":
       return expression.text;
     case "literal":
-      return jsonLiteral(expression.value);
+      return jsonValue(expression.value);
     case "member":
-      return `${expression.object}[${renderExpression(expression.key)}]`;
-    case "call":
-      return `${expression.callee}(${expression.arguments.map(renderExpression).join(", ")})`;
+      return [expression.object, group(["[", indent([softline, expressionDoc(expression.key)]), softline, "]"])];
+    case "call": {
+      const dot = expression.callee.indexOf(".");
+      // `Object.hasOwn(…)`: a member chain short enough to stay on one line.
+      if (dot !== -1) return group([expression.callee.slice(0, dot), ".", expression.callee.slice(dot + 1), argumentsDoc(expression.arguments)]);
+      return [expression.callee, argumentsDoc(expression.arguments)];
+    }
     case "typeof":
-      return `typeof ${renderExpression(expression.operand)}`;
+      return ["typeof", " ", expressionDoc(expression.operand)];
     case "spreadLength":
-      return `[...${renderExpression(expression.operand)}].length`;
-    case "binary":
-      return `${renderExpression(expression.left)} ${expression.operator} ${renderExpression(expression.right)}`;
+      return [group(["[", indent([softline, group(["...", expressionDoc(expression.operand)]), ifBreak(",")]), softline, "]"]), group(indent([softline, ".", "length"]))];
+    case "length":
+      return expression.object.kind === "atom" ? [expressionDoc(expression.object), ".", "length"] : [expressionDoc(expression.object), group(indent([softline, ".", "length"]))];
     case "not":
-      return `!${expression.operand.kind === "chain" || expression.operand.kind === "binary" ? `(${renderExpression(expression.operand)})` : renderExpression(expression.operand)}`;
+      if (isBinaryish(expression.operand)) return ["!", "(", group([indent([softline, ...binaryishParts(expression.operand, false, false)]), softline]), ")"];
+      return ["!", expressionDoc(expression.operand)];
+    case "binary":
     case "chain":
-      return expression.operands.map((operand) => (operand.kind === "chain" ? `(${renderExpression(operand)})` : renderExpression(operand))).join(` ${expression.operator} `);
+      return operandDoc(expression);
   }
 }
 
-function renderStatements(statements: readonly ValidatorStatement[], indent: string): string {
-  return statements
-    .map((statement) => {
-      switch (statement.kind) {
-        case "if":
-          return `${indent}if (${renderExpression(statement.test)}) ${statement.then === "continue" ? "continue" : statement.then};\n`;
-        case "return":
-          return `${indent}return ${renderExpression(statement.value)};\n`;
-        case "let":
-          return `${indent}let ${statement.name} = ${statement.value};\n`;
-        case "forOf":
-          return `${indent}for (const ${statement.variable} of ${renderExpression(statement.iterable)}) {\n${renderStatements(statement.body, `${indent}  `)}${indent}}\n`;
-      }
-    })
-    .join("");
+const RETURN_FALSE: Doc = ["return", " ", "false", ";"];
+
+function statementDoc(statement: ValidatorStatement): Doc {
+  switch (statement.kind) {
+    case "if": {
+      const test = isBinaryish(statement.test) ? binaryishParts(statement.test, true, false) : expressionDoc(statement.test);
+      const consequent: Doc = statement.then === "return false" ? RETURN_FALSE : statement.then === "continue" ? ["continue", ";"] : [group(["matches", " ", "+=", " ", "1"]), ";"];
+      return group(["if (", group([indent([softline, test]), softline]), ")", indent([line, consequent])]);
+    }
+    case "return": {
+      if (!isBinaryish(statement.value)) return ["return", " ", expressionDoc(statement.value), ";"];
+      const argument = group(binaryishParts(statement.value, false, false));
+      return ["return", " ", group([ifBreak("("), indent([softline, argument]), softline, ifBreak(")")]), ";"];
+    }
+    case "let":
+      return `let ${statement.name} = ${statement.value};`;
+    case "forOf":
+      return group(["for", " (", group(["const", " ", statement.variable]), " ", "of", " ", expressionDoc(statement.iterable), ")", " ", "{", indent([hardline, join(hardline, statement.body.map(statementDoc))]), hardline, "}"]);
+  }
 }
 
-/** Source text of a validator function. */
-export function renderValidator(fn: ValidatorFunction): string {
-  return `function ${fn.name}(value: unknown): boolean {\n${renderStatements(fn.statements, "  ")}}\n`;
+/** A validator function as a document. */
+export function validatorDoc(fn: ValidatorFunction): Doc {
+  return [
+    "function",
+    " ",
+    fn.name,
+    group(["(", indent([softline, "value", ":", " ", "unknown"]), ifBreak(","), softline, ")", ":", " ", "boolean"]),
+    " ",
+    "{",
+    indent([hardline, join(hardline, fn.statements.map(statementDoc))]),
+    hardline,
+    "}",
+  ];
 }

@@ -5,9 +5,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkDrift, type MboxOffers } from "../../generator/cli/schema-output.js";
 import { Diagnostics } from "../../generator/diagnostics.js";
+import { parseJsonDocument } from "../../generator/json-document.js";
 import { createGeneratorError, GeneratorError } from "../../generator/errors.js";
 import { generate, GeneratorErrors, type MboxgenConfig } from "../../generator/index.js";
 
@@ -135,7 +137,7 @@ describe("bad input gives clear errors", () => {
       "a key with no letters or digits",
       { "s/m.schema.json": object({ "*/": { type: "string" } }) },
       {},
-      ['s/m.schema.json: no accessor name can be derived from "*/" (it has no letters or digits); set mboxes["m"].keys["*/"].accessorName in the config [NAME_UNDERIVABLE]'],
+      ['s/m.schema.json: no accessor name can be derived from "*/" (it has no letters or digits that every TypeScript version reads in a name); set mboxes["m"].keys["*/"].accessorName in the config [NAME_UNDERIVABLE]'],
     ],
     [
       "config entries for unknown mboxes and keys",
@@ -220,5 +222,46 @@ describe("errors travel one way", () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe("malformed JSON", () => {
+  // JSON.parse reads every schema; jsonc-parser reads only what JSON.parse refuses, for the position.
+  // Texts are JSON with one character deleted, inserted or replaced, so most are near misses.
+  const nearMiss = fc
+    .tuple(fc.json({ maxDepth: 3 }), fc.nat(), fc.constantFrom(...'{}[],:"\\/ 0e-.tn\n\u0000\u2028'.split("")), fc.constantFrom("delete", "insert", "replace"))
+    .map(([text, at, character, edit]) => {
+      const index = text.length === 0 ? 0 : at % text.length;
+      if (edit === "delete") return text.slice(0, index) + text.slice(index + 1);
+      return text.slice(0, index) + character + text.slice(index + (edit === "replace" ? 1 : 0));
+    });
+
+  it("a text is refused exactly when JSON.parse refuses it, always with jsonc-parser's line, column and reason", () => {
+    fc.assert(
+      fc.property(nearMiss, (text) => {
+        let parsed: { value: unknown } | undefined;
+        try {
+          parsed = { value: JSON.parse(text) as unknown };
+        } catch {
+          parsed = undefined;
+        }
+        let thrown: unknown;
+        try {
+          const document = parseJsonDocument({ path: "m.schema.json", text });
+          expect(parsed).toBeDefined();
+          expect(document.value).toEqual(parsed!.value);
+        } catch (error) {
+          thrown = error;
+        }
+        if (parsed !== undefined) {
+          expect(thrown).toBeUndefined();
+          return;
+        }
+        expect(thrown).toBeInstanceOf(GeneratorError);
+        // A reason in words from jsonc-parser, never JSON.parse's engine-specific message.
+        expect((thrown as GeneratorError).message).toMatch(/^m\.schema\.json:\d+:\d+: invalid JSON \([a-z ]+\); fix the JSON syntax at that position \[JSON_SYNTAX\]$/);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

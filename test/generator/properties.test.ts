@@ -6,8 +6,9 @@
 import fc from "fast-check";
 import { ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { commentText, jsonLiteral, lineCommentText, stringLiteral } from "../../generator/emit/escape.js";
-import { generate, type MboxgenConfig } from "../../generator/index.js";
+import { commentText, lineCommentText } from "../../generator/emit/escape.js";
+import { jsonValue, printDocument, stringLiteral } from "../../generator/emit/layout.js";
+import { generate, GeneratorErrors, type GenerateInput, type MboxgenConfig } from "../../generator/index.js";
 import { isIdentifierName, toFileName, toLowerCamelCase, toPascalCase } from "../../generator/naming.js";
 import { generateFixture } from "../support/fixtures.js";
 
@@ -34,7 +35,8 @@ describe("naming", () => {
     fc.assert(
       fc.property(hostileText, (text) => {
         const name = toLowerCamelCase(text);
-        if (name === undefined) return !/[\p{L}\p{Nd}]/u.test(text);
+        // Undefined only when no letter or digit could stand in a name every TypeScript reads.
+        if (name === undefined) return ![...text].some((character) => /[\p{L}\p{Nd}]/u.test(character) && isIdentifierName(`a${character}`));
         // Idempotent for ASCII names; some caseless-then-uppercase scripts read as all caps on a second pass.
         const stable = !/^[\x00-\x7f]*$/.test(text) || toLowerCamelCase(name) === name;
         return isIdentifierName(name) && stable && isIdentifierName(toPascalCase(name)) && !/[/\\]/.test(toFileName(name));
@@ -61,13 +63,13 @@ describe("escaping", () => {
         // Evaluating the emitted expression is how the test proves it is data, not code.
         const evaluate = (expression: string) => new Function(`"use strict"; return (${expression});`)() as unknown;
         expect(evaluate(stringLiteral(text))).toBe(text);
-        expect(JSON.stringify(evaluate(jsonLiteral(value as never)))).toBe(JSON.stringify(value));
+        expect(JSON.stringify(evaluate(printDocument(jsonValue(value as never))))).toBe(JSON.stringify(value));
       }),
     );
   });
 
   it("a __proto__ key in a JSON literal stays an own key", () => {
-    const value = new Function(`return (${jsonLiteral(JSON.parse('{"__proto__": {"polluted": true}}'))});`)() as object;
+    const value = new Function(`return (${printDocument(jsonValue(JSON.parse('{"__proto__": {"polluted": true}}')))});`)() as object;
     expect(Object.keys(value)).toEqual(["__proto__"]);
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
   });
@@ -113,5 +115,96 @@ describe("the pipeline is pure", () => {
     const snapshot = JSON.stringify(input);
     await generate(input);
     expect(JSON.stringify(input)).toBe(snapshot);
+  });
+});
+
+describe("reusing a previous run's modules", () => {
+  // A folder of three mboxes and a shared file of definitions that some of them $ref, a config,
+  // then random edits. Generating the edited folder with the first run's files to reuse must give
+  // exactly what generating it from nothing gives: the same files, or the same errors.
+  const definitionType = fc.constantFrom({ type: "string" }, { type: "integer", minimum: 1 }, { enum: ["x", "y"] }, { type: "boolean", default: true });
+  const property = fc.oneof(definitionType, fc.constantFrom({ $ref: "shared.json#/$defs/d" }, { $ref: "shared.json#/$defs/e" }, { $ref: "#/$defs/own" }));
+  const mboxSchema = fc.record({
+    description: fc.constantFrom("one", "two"),
+    properties: fc.dictionary(fc.constantFrom("c", "x-y", "Ключ"), property, { maxKeys: 3 }),
+    own: definitionType,
+  });
+  const folder = fc.record({
+    schemas: fc.dictionary(fc.constantFrom("alpha", "beta", "gamma-ray", "delta"), mboxSchema, { minKeys: 1, maxKeys: 4 }),
+    shared: fc.record({ d: definitionType, e: definitionType }),
+    config: fc.record(
+      {
+        exportName: fc.constantFrom("alpha", "renamed"),
+        accessorName: fc.constantFrom("a", "renamedKey"),
+        default: fc.constantFrom("x", "y", 3),
+        runtimeImport: fc.constantFrom("@mboxgen/runtime", "./runtime.js"),
+      },
+      { requiredKeys: [] },
+    ),
+  });
+
+  type Folder = typeof folder extends fc.Arbitrary<infer State> ? State : never;
+
+  function inputOf(state: Folder): GenerateInput {
+    const schemas = Object.entries(state.schemas).map(([mbox, schema]) => ({
+      path: `${mbox}.schema.json`,
+      // Keys "a" and "b" always, for the config to name.
+      text: JSON.stringify({ type: "object", description: schema.description, properties: { a: { type: "string" }, b: { type: "string" }, ...schema.properties }, $defs: { own: schema.own } }),
+    }));
+    schemas.push({ path: "shared.json", text: JSON.stringify({ $defs: state.shared }) });
+    const { exportName, accessorName, default: fallback, runtimeImport } = state.config;
+    const keys = { ...(accessorName === undefined ? {} : { a: { accessorName } }), ...(fallback === undefined ? {} : { b: { default: fallback } }) };
+    const mboxes = Object.keys(state.schemas).includes("beta") ? { beta: { ...(exportName === undefined ? {} : { exportName }), ...(Object.keys(keys).length > 0 ? { keys } : {}) } } : {};
+    const config: MboxgenConfig = { mboxes, ...(runtimeImport === undefined ? {} : { runtimeImport }) };
+    return { schemas, config };
+  }
+
+  async function outcome(input: GenerateInput): Promise<{ files?: unknown; errors?: string[] }> {
+    try {
+      return { files: (await generate(input)).files };
+    } catch (error) {
+      if (!(error instanceof GeneratorErrors)) throw error;
+      return { errors: error.errors.map((each) => each.message) };
+    }
+  }
+
+  // One to three edits of a folder: what a user changes between two runs.
+  const edit = fc.oneof(
+    fc.record({ shared: fc.record({ d: definitionType, e: definitionType }, { requiredKeys: [] }) }),
+    fc.record({ config: folder.map((state) => state.config) }),
+    fc.record({ schema: fc.constantFrom("alpha", "beta", "gamma-ray", "delta", "Gamma_ray"), to: fc.option(mboxSchema, { nil: undefined }) }),
+  );
+
+  function applyEdit(state: Folder, change: Record<string, unknown>): Folder {
+    if ("shared" in change) return { ...state, shared: { ...state.shared, ...(change.shared as object) } };
+    if ("config" in change) return { ...state, config: change.config as Folder["config"] };
+    const schemas = { ...state.schemas };
+    if (change.to === undefined) delete schemas[change.schema as string];
+    else schemas[change.schema as string] = change.to as Folder["schemas"][string];
+    return { ...state, schemas };
+  }
+
+  it("gives the bytes (or the errors) a run from nothing gives, whatever changed", async () => {
+    let reusedSome = 0;
+    let rebuiltSome = 0;
+    await fc.assert(
+      fc.asyncProperty(folder, fc.array(edit, { minLength: 1, maxLength: 3 }), async (before, edits) => {
+        const first = await outcome(inputOf(before));
+        if (!first.files) return;
+        const after = edits.reduce(applyEdit, before);
+        const previousFiles = new Map((first.files as Array<{ path: string; text: string }>).map((file) => [file.path, file.text]));
+        const reusing = await outcome({ ...inputOf(after), previousFiles });
+        expect(reusing).toEqual(await outcome(inputOf(after)));
+        if (reusing.files) {
+          const { reused, files } = await generate({ ...inputOf(after), previousFiles });
+          if (reused > 0) reusedSome += 1;
+          if (reused < files.length - 1) rebuiltSome += 1;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Not vacuous: runs that reused modules beside ones they rebuilt.
+    expect(reusedSome).toBeGreaterThan(20);
+    expect(rebuiltSome).toBeGreaterThan(20);
   });
 });

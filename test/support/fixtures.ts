@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generate, readSchemaFolder } from "../../generator/index.js";
+import { generate, readSchemaFolder, type MboxgenConfig } from "../../generator/index.js";
 
 /** The repository root. */
 export const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -14,13 +14,13 @@ export function fixtureCases(): string[] {
     .sort();
 }
 
-/** Generates a fixture case exactly as its golden files record it. */
-export async function generateFixture(name: string) {
+/** Generates a fixture case exactly as its golden files record it (`overrides` change its config). */
+export async function generateFixture(name: string, overrides: MboxgenConfig = {}) {
   const folder = join(repositoryRoot, "fixtures", name);
   const optionsPath = join(folder, "options.json");
   return generate({
     schemas: await readSchemaFolder(join(folder, "schemas"), repositoryRoot),
-    config: existsSync(optionsPath) ? JSON.parse(readFileSync(optionsPath, "utf8")) : {},
+    config: { ...(existsSync(optionsPath) ? (JSON.parse(readFileSync(optionsPath, "utf8")) as MboxgenConfig) : {}), ...overrides },
     schemasLabel: `fixtures/${name}/schemas`,
     regenerateCommand: "npm run golden:update",
   });
