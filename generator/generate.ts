@@ -16,7 +16,7 @@ import { load, type LoadedMbox, type LoadedSchemas } from "./load.js";
 import { nameMboxes, nameMembers } from "./naming.js";
 import { normalize } from "./normalize.js";
 import { filesReferencedBy } from "./schema-references.js";
-import { hashText, isCurrent, stamp } from "./stamp.js";
+import { hashParts, hashText, isCurrent, stamp } from "./stamp.js";
 import { GENERATOR_VERSION } from "./version.js";
 
 /**
@@ -63,16 +63,15 @@ export interface GenerateResult {
  */
 function moduleInputHash(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonDocument>, context: GenerateContext): string {
   const { mboxes, ...options } = context;
-  return hashText(
-    JSON.stringify({
-      generator: GENERATOR_VERSION,
-      mbox: loaded.mbox,
-      schema: [loaded.document.path, loaded.document.text],
-      references: filesReferencedBy(loaded.document, documents).map((path) => [path, documents.get(path)?.text ?? null]),
-      config: mboxes[loaded.mbox] ?? null,
-      options,
-    }),
-  );
+  const references = filesReferencedBy(loaded.document, documents);
+  // Texts are hashed as they are (each after its length, so no two inputs run together), not
+  // inside JSON: escaping a thousand schemas costs more than hashing them.
+  return hashParts([
+    JSON.stringify({ generator: GENERATOR_VERSION, mbox: loaded.mbox, config: mboxes[loaded.mbox] ?? null, options, references }),
+    loaded.document.path,
+    loaded.document.text,
+    ...references.map((path) => documents.get(path)?.text ?? "\u0000missing"),
+  ]);
 }
 
 /** The config checked and resolved into the run's context; every config problem reported. */
@@ -124,7 +123,7 @@ function planModules(loaded: LoadedSchemas, names: readonly MboxNames[], context
   return { reused, toBuild };
 }
 
-/** Builds the IR of every module to build: read, normalized, named. */
+/** Builds the IR of every module to build: its schema read once, then normalized. */
 function buildModules(toBuild: readonly PlannedModule[], loaded: LoadedSchemas, context: GenerateContext, diagnostics: Diagnostics): Array<PlannedModule & { ir: MboxIr }> {
   return toBuild.map((planned) => {
     const ir = normalize(buildIr(planned.loaded, loaded.documents, context.mboxes[planned.loaded.mbox], diagnostics));
@@ -139,12 +138,13 @@ async function emitModules(built: ReadonlyArray<PlannedModule & { ir: MboxIr }>,
   return files;
 }
 
-/** The index module, reused when nothing it lists changed. */
+/** The index module, reused when nothing it lists changed (decided before it is printed). */
 async function emitIndex(mboxes: readonly MboxNames[], schemasLabel: string, context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): Promise<GeneratedFile> {
-  const indexSource = emitIndexModule(mboxes, schemasLabel, context);
-  const indexHash = hashText(JSON.stringify({ generator: GENERATOR_VERSION, indexSource, context }));
+  const listed = mboxes.map(({ fileName, exportName, typeName, accessorsTypeName }) => [fileName, exportName, typeName, accessorsTypeName]);
+  const indexHash = hashText(JSON.stringify({ generator: GENERATOR_VERSION, listed, schemasLabel, context }));
   const previousIndex = previousFiles?.get("index.ts");
   if (isCurrent(previousIndex, indexHash)) return { path: "index.ts", text: previousIndex! };
+  const indexSource = emitIndexModule(mboxes, schemasLabel, context);
   return { path: "index.ts", text: stamp(hasCustomFormatting(context) ? await format(indexSource, context.prettier) : indexSource, indexHash) };
 }
 

@@ -64,8 +64,9 @@ export function filesReferencedBy(document: JsonDocument, documents: ReadonlyMap
   const pending: JsonDocument[] = [document];
   while (pending.length > 0) {
     const current = pending.pop()!;
-    // Most schemas name no other file: a substring test spares the walk.
-    if (!current.text.includes('"$ref"')) continue;
+    // Most schemas name no other file: a substring test spares the walk (a key may also be
+    // written with escapes, `"\u0024ref"`, which the second test catches).
+    if (!current.text.includes("ref") && !current.text.includes("\\u")) continue;
     const values: unknown[] = [current.value];
     while (values.length > 0) {
       const value = values.pop();

@@ -13,6 +13,13 @@ export function hashText(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
+/** A short, stable hash of several texts: each is hashed after its length, so no two lists of texts hash alike by running together. */
+export function hashParts(parts: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(`${part.length}:`).update(part);
+  return hash.digest("hex").slice(0, 16);
+}
+
 /** Inserts the hash line after the two header lines of a formatted file. */
 export function stamp(text: string, inputHash: string): string {
   const bodyStart = afterHeader(text);

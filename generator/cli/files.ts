@@ -2,8 +2,8 @@
  * The CLI's disk access: reading the schema folder and the previous output, comparing, and
  * replacing the output folder all at once. The generator itself never touches the disk.
  */
-import { existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { readdir, rename, rm } from "node:fs/promises";
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import type { GeneratedFile } from "../generate.js";
@@ -89,11 +89,11 @@ export async function replaceOutputFolder(folder: string, files: readonly Genera
   }
   const staging = `${folder}.mboxgen-new-${process.pid}`;
   const previous = `${folder}.mboxgen-old-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
+  // Synchronous throughout: many small files, each a thread-pool round trip otherwise.
+  rmSync(staging, { recursive: true, force: true });
   try {
     const folders = new Set([staging, ...files.map((file) => dirname(join(staging, file.path)))]);
     for (const each of folders) mkdirSync(each, { recursive: true });
-    // Synchronous, as the reads: many small files, each a thread-pool round trip otherwise.
     for (const file of files) {
       const target = join(staging, file.path);
       // An unchanged file is hard-linked from the current folder instead of written again:
@@ -109,15 +109,15 @@ export async function replaceOutputFolder(folder: string, files: readonly Genera
       writeFileSync(target, file.text);
     }
     const hadFolder = existsSync(folder);
-    if (hadFolder) await rename(folder, previous);
+    if (hadFolder) renameSync(folder, previous);
     try {
-      await rename(staging, folder);
+      renameSync(staging, folder);
     } catch (error) {
-      if (hadFolder) await rename(previous, folder);
+      if (hadFolder) renameSync(previous, folder);
       throw error;
     }
-    if (hadFolder) await rm(previous, { recursive: true, force: true });
+    if (hadFolder) rmSync(previous, { recursive: true, force: true });
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
   }
 }

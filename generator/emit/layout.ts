@@ -6,6 +6,7 @@
  * that prettier leaves every generated file unchanged. Only the constructs mboxgen emits are
  * covered, each in the contexts it appears in; anything else is not printed here.
  */
+import { createRequire } from "node:module";
 import { builders, printer, type builders as Builders } from "prettier/doc";
 import type { JsonValue } from "../ir.js";
 
@@ -169,8 +170,16 @@ export function arrowReturning(value: JsonValue): Doc {
   return group([head, " =>", group(indent([line, jsonValue(value)]))]);
 }
 
-/** The width of text as prettier measures it (wide East Asian characters count two). */
+const requireFromHere = createRequire(import.meta.url);
+let prettierStringWidth: ((text: string) => number) | undefined;
+
+/**
+ * The width of text as prettier measures it: code points, wide East Asian characters and emoji
+ * count two, combining marks none. Printable ASCII is its length; anything else is measured by
+ * prettier's own `getStringWidth` (its CommonJS entry, loaded the first time it is needed).
+ */
 function stringWidth(text: string): number {
-  // Generated keys here are ASCII or escaped to ASCII; their width is their length.
-  return text.length;
+  if (/^[\x20-\x7E]*$/.test(text)) return text.length;
+  prettierStringWidth ??= (requireFromHere("prettier") as typeof import("prettier")).util.getStringWidth;
+  return prettierStringWidth(text);
 }

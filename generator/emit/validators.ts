@@ -68,11 +68,13 @@ export interface ValidatorContext {
   helpers: Set<string>;
   /** Names taken by functions. */
   usedNames: Set<string>;
+  /** Function name by body (as JSON), so that two identical checks share one function. */
+  functionsByBody: Map<string, string>;
 }
 
 /** A fresh context for one module. */
 export function createValidatorContext(definitions: ReadonlyMap<string, DefinitionIr>): ValidatorContext {
-  return { definitions, functions: [], definitionNames: new Map(), helpers: new Set(), usedNames: new Set() };
+  return { definitions, functions: [], definitionNames: new Map(), helpers: new Set(), usedNames: new Set(), functionsByBody: new Map() };
 }
 
 function uniqueName(context: ValidatorContext, base: string): string {
@@ -141,13 +143,26 @@ function definitionFunction(id: string, context: ValidatorContext): string {
   return name;
 }
 
-/** Emits a function that checks `type` and returns its name. */
+/**
+ * Emits a function that checks `type` and returns its name; the name of an earlier function with
+ * the same body when there is one (nested checks are shared first, so equal types share whole
+ * trees). `$ref` targets have functions of their own (`definitionFunction`) and are not shared.
+ */
 export function emitFunction(type: TypeIr, context: ValidatorContext, hint: string): string {
   const name = uniqueName(context, hint);
   const fn: ValidatorFunction = { name, statements: [] };
   context.functions.push(fn);
   fn.statements = bodyOf(type, context, name);
-  return name;
+  const body = JSON.stringify(fn.statements);
+  const existing = context.functionsByBody.get(body);
+  if (existing === undefined) {
+    context.functionsByBody.set(body, name);
+    return name;
+  }
+  // Nested functions were emitted after this one; the body just built is dropped whole.
+  context.functions.splice(context.functions.indexOf(fn), 1);
+  context.usedNames.delete(name);
+  return existing;
 }
 
 const VALUE = atom("value");

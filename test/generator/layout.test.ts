@@ -127,6 +127,15 @@ describe("generated files are already formatted as prettier formats them", () =>
     expect(disagreements.map((key) => [...key].map((character) => `U+${character.codePointAt(0)!.toString(16).toUpperCase()}`).join(" "))).toEqual([]);
   });
 
+  it("measures keys as prettier does: astral, wide, combining and emoji characters", async () => {
+    // A key narrower than 5 columns keeps its value on its line; its width is not its length.
+    const keys = [" \u{10000}", "\u30AD\u30FC\u30AD", "e\u0301e\u0301", "\u{1F680}", "\u{1F680}\u{1F680}", "\u00E9t\u00E9", "\u6F22", "a\u200Db"];
+    const value = Object.fromEntries(keys.map((key, index) => [key, `${"w".repeat(60 + index)}"`]));
+    const schema = { type: "object", properties: { setting: { const: { nested: { deeper: value } }, default: { nested: { deeper: value } } } } };
+    const { files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }] });
+    expect(await changesIn(files)).toEqual([]);
+  });
+
   it("detects a layout prettier would change (negative control)", async () => {
     const { files } = await generateFixture("example");
     const file = files.find((each) => each.path !== "index.ts")!;

@@ -184,6 +184,16 @@ describe("reusing a previous run's modules", () => {
     return { ...state, schemas };
   }
 
+  it("a $ref written with escapes still ties the module to the file it names", async () => {
+    const mbox = { path: "m.schema.json", text: '{"type":"object","properties":{"a":{"\\u0024ref":"shared.json#/$defs/d"}}}' };
+    const shared = (type: string) => ({ path: "shared.json", text: JSON.stringify({ $defs: { d: { type } } }) });
+    const first = await generate({ schemas: [mbox, shared("string")] });
+    const previousFiles = new Map(first.files.map((file) => [file.path, file.text]));
+    const second = await generate({ schemas: [mbox, shared("boolean")], previousFiles });
+    expect(second.reused).toBe(0);
+    expect(second.files).toEqual((await generate({ schemas: [mbox, shared("boolean")] })).files);
+  });
+
   it("gives the bytes (or the errors) a run from nothing gives, whatever changed", async () => {
     let reusedSome = 0;
     let rebuiltSome = 0;
@@ -206,5 +216,23 @@ describe("reusing a previous run's modules", () => {
     // Not vacuous: runs that reused modules beside ones they rebuilt.
     expect(reusedSome).toBeGreaterThan(20);
     expect(rebuiltSome).toBeGreaterThan(20);
+  });
+});
+
+describe("validators", () => {
+  it("identical checks share one function; checks that differ anywhere, however deep, do not", async () => {
+    const nested = (maximum: number) => ({ type: "object", properties: { inner: { type: "array", items: { type: "integer", maximum } } }, required: ["inner"] });
+    const schema = { type: "object", properties: { first: nested(3), second: nested(3), third: nested(4), plain: { type: "string" }, other: { type: "string" } } };
+    const { files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }] });
+    const text = files.find((file) => file.path === "m.ts")!.text;
+    const checkOf = (key: string) => new RegExp(`\\["${key}", (\\$\\w+)`).exec(text)![1];
+    expect(checkOf("second")).toBe(checkOf("first"));
+    expect(checkOf("other")).toBe(checkOf("plain"));
+    expect(checkOf("third")).not.toBe(checkOf("first"));
+    // Every function is declared once and used: nothing dropped is left behind.
+    const declared = [...text.matchAll(/^function (\$\w+)\(/gm)].map((match) => match[1]!);
+    expect(new Set(declared).size).toBe(declared.length);
+    for (const name of declared) expect(text.split(name).length - 1, name).toBeGreaterThan(1);
+    expect(declared).toHaveLength(7);
   });
 });
