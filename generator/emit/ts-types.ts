@@ -46,11 +46,13 @@ export function unionOf(members: readonly TsType[]): TsType {
   return unique.length === 1 ? unique[0]! : { kind: "union", members: unique };
 }
 
+/** An intersection of `members`, flattened, without duplicates (`number & number` is `number`). */
 function intersectionOf(members: readonly TsType[]): TsType {
   const flat = members.flatMap((member) => (member.kind === "intersection" ? member.members : [member])).filter((member) => !isKeyword(member, "unknown"));
   if (flat.some((member) => isKeyword(member, "never"))) return NEVER;
-  if (flat.length === 0) return UNKNOWN;
-  return flat.length === 1 ? flat[0]! : { kind: "intersection", members: flat };
+  const unique = flat.filter((member, index) => flat.findIndex((other) => JSON.stringify(other) === JSON.stringify(member)) === index);
+  if (unique.length === 0) return UNKNOWN;
+  return unique.length === 1 ? unique[0]! : { kind: "intersection", members: unique };
 }
 
 const JSON_KIND_TYPES: Record<JsonTypeName, TsType> = {

@@ -236,3 +236,11 @@ describe("validators", () => {
     expect(declared).toHaveLength(7);
   });
 });
+
+describe("offer types", () => {
+  it("an allOf of types TypeScript writes alike is written once", async () => {
+    const schema = { type: "object", properties: { count: { allOf: [{ type: "integer" }, { minimum: 3 }, { type: "number", maximum: 9 }] } } };
+    const { files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }] });
+    expect(files.find((file) => file.path === "m.ts")!.text).toMatch(/^ {2}count\?: number;$/m);
+  });
+});
