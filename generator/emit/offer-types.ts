@@ -38,6 +38,10 @@ export function typeDoc(type: TsType, position: TypePosition = "plain"): Doc {
       return [typeDoc(type.object), "[", typeDoc(type.index), "]"];
     case "array": {
       const element = type.element;
+      // `-1[]` is TypeScript, but Babel's TypeScript parser refuses it and prettier removes the
+      // parentheses of `(-1)[]`: an array of a negative literal is written `Array<-1>`, hugged as
+      // prettier hugs a single literal type argument.
+      if (element.kind === "literal" && typeof element.value === "number" && (element.value < 0 || Object.is(element.value, -0))) return ["Array<", typeDoc(element), ">"];
       return [typeDoc(element, element.kind === "union" || element.kind === "intersection" ? "parenthesized" : "plain"), "[]"];
     }
     case "tuple":

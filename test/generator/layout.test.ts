@@ -15,15 +15,27 @@ import { rootSchema, schemaCaseArbitrary } from "../support/schema-arbitrary.js"
 
 const RUNS = Number(process.env.MBOXGEN_LAYOUT_RUNS ?? 40);
 
-/** The first line where prettier would change the text, with both versions, or undefined. */
+/**
+ * The first line where prettier would change the text, with both versions, or undefined. Also
+ * through Babel's TypeScript parser, which some apps compile generated code with: the text must
+ * parse there and print the same.
+ */
 async function prettierChange(text: string): Promise<string | undefined> {
-  const formatted = await format(text, { parser: "typescript" });
-  if (formatted === text) return undefined;
-  const ours = text.split("\n");
-  const theirs = formatted.split("\n");
-  let index = 0;
-  while (index < ours.length && ours[index] === theirs[index]) index += 1;
-  return `line ${index + 1}:\n  generated: ${JSON.stringify(ours.slice(index, index + 3).join("\n"))}\n  prettier:  ${JSON.stringify(theirs.slice(index, index + 3).join("\n"))}`;
+  for (const parser of ["typescript", "babel-ts"]) {
+    let formatted: string;
+    try {
+      formatted = await format(text, { parser });
+    } catch (error) {
+      return `${parser} cannot parse it: ${(error as Error).message.split("\n")[0]}`;
+    }
+    if (formatted === text) continue;
+    const ours = text.split("\n");
+    const theirs = formatted.split("\n");
+    let index = 0;
+    while (index < ours.length && ours[index] === theirs[index]) index += 1;
+    return `${parser}, line ${index + 1}:\n  generated: ${JSON.stringify(ours.slice(index, index + 3).join("\n"))}\n  prettier:  ${JSON.stringify(theirs.slice(index, index + 3).join("\n"))}`;
+  }
+  return undefined;
 }
 
 async function changesIn(files: ReadonlyArray<{ path: string; text: string }>): Promise<string[]> {
@@ -132,6 +144,12 @@ describe("generated files are already formatted as prettier formats them", () =>
     const keys = [" \u{10000}", "\u30AD\u30FC\u30AD", "e\u0301e\u0301", "\u{1F680}", "\u{1F680}\u{1F680}", "\u00E9t\u00E9", "\u6F22", "a\u200Db"];
     const value = Object.fromEntries(keys.map((key, index) => [key, `${"w".repeat(60 + index)}"`]));
     const schema = { type: "object", properties: { setting: { const: { nested: { deeper: value } }, default: { nested: { deeper: value } } } } };
+    const { files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }] });
+    expect(await changesIn(files)).toEqual([]);
+  });
+
+  it("arrays of negative literals are written so that Babel's parser reads them", async () => {
+    const schema = { type: "object", properties: { offsets: { type: "array", items: { const: -1 } }, zeros: { type: "array", items: { enum: [-0] } }, mixed: { type: "array", items: { enum: [-1, 2] } } } };
     const { files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }] });
     expect(await changesIn(files)).toEqual([]);
   });
