@@ -15,8 +15,8 @@ export function hasCustomFormatting(context: GenerateContext): boolean {
 
 /**
  * Formats TypeScript source with prettier and the given options (no config file is read). The
- * `typescript` parser, unless one is configured: `babel-ts` rejects types TypeScript accepts
- * (`-1[]`, an array of a negative literal).
+ * `typescript` parser, unless one is configured: it reads exactly what TypeScript reads (the
+ * layout test also holds every generated file to `babel-ts`).
  */
 export async function format(source: string, options: PrettierOptions): Promise<string> {
   const { format: prettierFormat } = await import("prettier");
