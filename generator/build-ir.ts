@@ -5,13 +5,13 @@
  * exactly one), follows `$ref` among the loaded files, and rejects with file and JSON pointer what
  * mboxgen does not implement: a keyword is implemented or it is an error, never ignored.
  */
-import { isJsonEqual, isMultipleOf } from "@mboxgen/runtime";
+import { isMultipleOf } from "@mboxgen/runtime";
 import type { MboxConfig } from "./config.js";
 import { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError, GeneratorError } from "./errors.js";
 import { type AttributeIr, type DefinitionIr, type DocsIr, type JsonTypeName, type JsonValue, type MboxIr, type PropertyIr, type TypeIr } from "./ir.js";
 import { locate, type JsonDocument } from "./json-document.js";
-import { describeJson, isPlainObject as isSchemaObject } from "./json-values.js";
+import { describeJson, isPlainObject as isSchemaObject, jsonKey, uniqueJsonValues } from "./json-values.js";
 import type { LoadedMbox } from "./load.js";
 import { resolveReference, schemaId, type SchemaAt } from "./schema-references.js";
 
@@ -375,6 +375,15 @@ function codePoints(text: string): number {
   return count;
 }
 
+const literalKeySets = new WeakMap<TypeIr, Set<string>>();
+
+// The keys of a literal type's values, computed once per node: membership is then one lookup.
+function literalKeys(type: TypeIr & { kind: "literal" }): Set<string> {
+  let keys = literalKeySets.get(type);
+  if (keys === undefined) literalKeySets.set(type, (keys = new Set(type.values.map(jsonKey))));
+  return keys;
+}
+
 /** True when `value` has the shape `type` describes. The build-time twin of the generated validators. */
 export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyMap<string, DefinitionIr>): boolean {
   switch (type.kind) {
@@ -404,13 +413,13 @@ export function matchesType(type: TypeIr, value: unknown, definitions: ReadonlyM
     case "null":
       return value === null;
     case "literal":
-      return type.values.some((candidate) => isJsonEqual(candidate, value));
+      return literalKeys(type).has(jsonKey(value));
     case "array":
       return (
         Array.isArray(value) &&
         (type.minItems === undefined || value.length >= type.minItems) &&
         (type.maxItems === undefined || value.length <= type.maxItems) &&
-        (!type.uniqueItems || value.every((item, index) => value.findIndex((other) => isJsonEqual(other, item)) === index)) &&
+        (!type.uniqueItems || uniqueJsonValues(value).length === value.length) &&
         value.every((item) => matchesType(type.items, item, definitions))
       );
     case "object": {

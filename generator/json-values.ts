@@ -16,3 +16,22 @@ export function describeJson(value: unknown): string {
   if (value === null) return "null";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
+
+/** The same text for equal JSON values: object keys sorted (`{"a":1,"b":2}` is `{"b":2,"a":1}`). */
+export function jsonKey(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => (isPlainObject(inner) ? Object.fromEntries(Object.keys(inner).sort().map((key) => [key, inner[key]])) : inner));
+}
+
+/**
+ * The first of each group of equal JSON values, in order (equality as `isJsonEqual`: deep, object
+ * keys in any order). Linear: an enum of thousands of values stays fast.
+ */
+export function uniqueJsonValues<Value>(values: readonly Value[]): Value[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = jsonKey(value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -4,9 +4,9 @@
  * they can be. Each rule is named in plain English and kept as data, so a debug log can say
  * which rule fired. Rules build new nodes; they never mutate their input.
  */
-import { isJsonEqual } from "@mboxgen/runtime";
 import { jsonTypeOf, matchesType } from "./build-ir.js";
 import { JSON_TYPE_NAMES, type DefinitionIr, type JsonTypeName, type MboxIr, type PropertyIr, type TypeIr } from "./ir.js";
+import { uniqueJsonValues } from "./json-values.js";
 
 type Definitions = ReadonlyMap<string, DefinitionIr>;
 type Rule = (type: TypeIr, definitions: Definitions) => TypeIr;
@@ -176,7 +176,7 @@ export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rul
       if (literalIndex === -1) return type;
       const others = type.members.filter((_, index) => index !== literalIndex);
       const candidates = (type.members[literalIndex] as TypeIr & { kind: "literal" }).values;
-      const values = candidates.filter((value, index) => others.every((other) => matchesType(other, value, definitions)) && candidates.findIndex((candidate) => isJsonEqual(candidate, value)) === index);
+      const values = uniqueJsonValues(candidates).filter((value) => others.every((other) => matchesType(other, value, definitions)));
       return values.length === 0 ? NEVER : { kind: "literal", values };
     },
   ],
@@ -197,7 +197,7 @@ export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rul
       if (type.kind !== "anyOf") return type;
       const literals = type.members.filter((member): member is TypeIr & { kind: "literal" } => member.kind === "literal");
       if (literals.length < 2) return type;
-      const values = literals.flatMap((literal) => literal.values).filter((value, index, all) => all.findIndex((other) => isJsonEqual(other, value)) === index);
+      const values = uniqueJsonValues(literals.flatMap((literal) => literal.values));
       const firstIndex = type.members.findIndex((member) => member.kind === "literal");
       const members = type.members.flatMap((member, index): TypeIr[] => (member.kind !== "literal" ? [member] : index === firstIndex ? [{ kind: "literal", values }] : []));
       return { kind: "anyOf", members };
@@ -207,7 +207,13 @@ export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rul
     "duplicate anyOf members go",
     (type) => {
       if (type.kind !== "anyOf") return type;
-      const members = type.members.filter((member, index) => type.members.findIndex((other) => sameType(other, member)) === index);
+      const seen = new Set<string>();
+      const members = type.members.filter((member) => {
+        const key = JSON.stringify(member);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
       return members.length === type.members.length ? type : { kind: "anyOf", members };
     },
   ],

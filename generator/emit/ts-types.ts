@@ -37,11 +37,22 @@ function isKeyword(type: TsType, name: string): boolean {
   return type.kind === "keyword" && type.name === name;
 }
 
+// The first of each group of equal types, in order; linear, so an enum of thousands stays fast.
+function withoutDuplicates(types: readonly TsType[]): TsType[] {
+  const seen = new Set<string>();
+  return types.filter((type) => {
+    const key = JSON.stringify(type);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** A union of `members`, flattened, without duplicates, `unknown` when one is `unknown`. */
 export function unionOf(members: readonly TsType[]): TsType {
   const flat = members.flatMap((member) => (member.kind === "union" ? member.members : [member])).filter((member) => !isKeyword(member, "never"));
   if (flat.some((member) => isKeyword(member, "unknown"))) return UNKNOWN;
-  const unique = flat.filter((member, index) => flat.findIndex((other) => JSON.stringify(other) === JSON.stringify(member)) === index);
+  const unique = withoutDuplicates(flat);
   if (unique.length === 0) return NEVER;
   return unique.length === 1 ? unique[0]! : { kind: "union", members: unique };
 }
@@ -50,7 +61,7 @@ export function unionOf(members: readonly TsType[]): TsType {
 function intersectionOf(members: readonly TsType[]): TsType {
   const flat = members.flatMap((member) => (member.kind === "intersection" ? member.members : [member])).filter((member) => !isKeyword(member, "unknown"));
   if (flat.some((member) => isKeyword(member, "never"))) return NEVER;
-  const unique = flat.filter((member, index) => flat.findIndex((other) => JSON.stringify(other) === JSON.stringify(member)) === index);
+  const unique = withoutDuplicates(flat);
   if (unique.length === 0) return UNKNOWN;
   return unique.length === 1 ? unique[0]! : { kind: "intersection", members: unique };
 }

@@ -244,3 +244,42 @@ describe("offer types", () => {
     expect(files.find((file) => file.path === "m.ts")!.text).toMatch(/^ {2}count\?: number;$/m);
   });
 });
+
+describe("JSON equality in linear time", () => {
+  it("jsonKey(a) === jsonKey(b) exactly when isJsonEqual(a, b), key order and __proto__ keys included", async () => {
+    const { isJsonEqual } = await import("@mboxgen/runtime");
+    const { jsonKey, uniqueJsonValues } = await import("../../generator/json-values.js");
+    // Small values, so that equal pairs are common; objects built with their keys in either order.
+    const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      node: fc.oneof({ maxDepth: 3 }, fc.constantFrom(0, -0, 1, 1.5, "", "a", "__proto__", true, false, null), tie("array"), tie("object")),
+      array: fc.array(tie("node"), { maxLength: 2 }),
+      object: fc.array(fc.tuple(fc.constantFrom("a", "b", "__proto__"), tie("node")), { maxLength: 3 }).chain((entries) =>
+        fc.boolean().map((reversed) => {
+          const object = {};
+          for (const [key, inner] of reversed ? [...entries].reverse() : entries) Object.defineProperty(object, key, { value: inner, enumerable: true, writable: true, configurable: true });
+          return object;
+        }),
+      ),
+    })).node;
+    // A copy with every object's keys in reverse order: equal, and written differently.
+    const reordered = (input: unknown): unknown => {
+      if (Array.isArray(input)) return input.map(reordered);
+      if (typeof input !== "object" || input === null) return input;
+      const object = {};
+      for (const key of Object.keys(input).reverse()) Object.defineProperty(object, key, { value: reordered((input as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+      return object;
+    };
+    const pair = fc.oneof(fc.tuple(value, value), value.map((left) => [left, reordered(left)] as const));
+    let equalPairs = 0;
+    fc.assert(
+      fc.property(pair, ([left, right]) => {
+        const equal = isJsonEqual(left, right);
+        if (equal) equalPairs += 1;
+        expect(jsonKey(left) === jsonKey(right)).toBe(equal);
+        expect(uniqueJsonValues([left, right])).toHaveLength(equal ? 1 : 2);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(equalPairs).toBeGreaterThan(50);
+  });
+});
