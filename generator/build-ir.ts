@@ -11,7 +11,7 @@ import { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError, GeneratorError } from "./errors.js";
 import { type AttributeIr, type DefinitionIr, type DocsIr, type JsonTypeName, type JsonValue, type MboxIr, type PropertyIr, type TypeIr } from "./ir.js";
 import { locate, type JsonDocument } from "./json-document.js";
-import { describeJson, isPlainObject as isSchemaObject, jsonKey, uniqueJsonValues } from "./json-values.js";
+import { describeJson, isPlainObject as isSchemaObject, jsonKey, nestsDeeperThan, uniqueJsonValues } from "./json-values.js";
 import type { LoadedMbox } from "./load.js";
 import { resolveReference, schemaId, type SchemaAt } from "./schema-references.js";
 
@@ -112,9 +112,19 @@ function nameHintOf(at: SchemaAt): string {
   return file.replace(/(\.schema)?\.json$/, "");
 }
 
+/**
+ * How deep a schema may nest (objects, arrays, combinators and `$ref`s counted together), and how
+ * deep a value in it (`const`, `enum`, `default`, `examples`). Every stage after this one recurses
+ * over what it builds; a limit far beyond any real offer keeps a hostile or runaway schema a clear
+ * error instead of a stack overflow.
+ */
+export const MAX_DEPTH = 200;
+
 /** Builds TypeIr for one mbox, reporting every problem and going on (an `any` stands in for what failed). */
 class TypeBuilder {
   readonly definitions = new Map<string, DefinitionIr>();
+  #depth = 0;
+  #reportedTooDeep = false;
 
   constructor(
     private readonly documents: ReadonlyMap<string, JsonDocument>,
@@ -151,8 +161,23 @@ class TypeBuilder {
     return this.buildShape(at);
   }
 
-  // The shape of a schema, without making it a named type.
+  // The shape of a schema, without making it a named type; never deeper than MAX_DEPTH.
   buildShape(at: SchemaAt): TypeIr {
+    if (this.#depth >= MAX_DEPTH) {
+      // Reported once: every level above the limit is the same problem.
+      if (this.#reportedTooDeep) return { kind: "any" };
+      this.#reportedTooDeep = true;
+      return this.fail(at, [], (location) => createGeneratorError("SCHEMA_TOO_DEEP", { what: "schema", limit: MAX_DEPTH }, location));
+    }
+    this.#depth += 1;
+    try {
+      return this.shapeOf(at);
+    } finally {
+      this.#depth -= 1;
+    }
+  }
+
+  private shapeOf(at: SchemaAt): TypeIr {
     const schema = at.schema;
     if (schema === true) return { kind: "any" };
     if (schema === false) return { kind: "never" };
@@ -178,6 +203,11 @@ class TypeBuilder {
       return this.reference(at);
     }
 
+    for (const keyword of ["const", "enum", "default", "examples"]) {
+      if (Object.hasOwn(schema, keyword) && nestsDeeperThan(schema[keyword], MAX_DEPTH + 1)) {
+        return this.fail(at, [keyword], (location) => createGeneratorError("SCHEMA_TOO_DEEP", { what: "value", limit: MAX_DEPTH }, location));
+      }
+    }
     const parts: TypeIr[] = [];
     if (schema.$ref !== undefined) parts.push(this.reference(at));
     if (Object.hasOwn(schema, "const")) parts.push({ kind: "literal", values: [schema.const as JsonValue] });
@@ -509,13 +539,16 @@ export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonD
     const at = child(root, "properties", key);
     const attribute: AttributeIr = { kind: "attribute", key, accessorName: key, required, type, docs };
     const configured = mboxConfig?.keys?.[key];
-    if (configured && Object.hasOwn(configured, "default")) attribute.fallback = { value: configured.default as JsonValue, from: "config" };
+    const configPointer = `(config) mboxes.${loaded.mbox}.keys.${key}.default`;
+    if (configured && Object.hasOwn(configured, "default") && nestsDeeperThan(configured.default, MAX_DEPTH + 1)) {
+      diagnostics.report(createGeneratorError("SCHEMA_TOO_DEEP", { what: "value", limit: MAX_DEPTH }, { file: loaded.document.path, pointer: configPointer }));
+    } else if (configured && Object.hasOwn(configured, "default")) attribute.fallback = { value: configured.default as JsonValue, from: "config" };
     else if (docs.default) attribute.fallback = { value: docs.default.value, from: "schema" };
     if (attribute.fallback && !matchesType(type, attribute.fallback.value, builder.definitions)) {
       const location =
         attribute.fallback.from === "schema"
           ? locate(loaded.document, property.declared ? [...at.segments, "default"] : ["required"])
-          : { file: loaded.document.path, pointer: `(config) mboxes.${loaded.mbox}.keys.${key}.default` };
+          : { file: loaded.document.path, pointer: configPointer };
       diagnostics.report(createGeneratorError("DEFAULT_INVALID", { key, value: JSON.stringify(attribute.fallback.value) }, location));
     }
     attributes.push(attribute);

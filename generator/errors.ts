@@ -16,6 +16,7 @@ export interface ErrorParameters {
   SCHEMA_INVALID_KEYWORD: { keyword: string; expected: string };
   SCHEMA_UNKNOWN_TYPE: { type: string };
   SCHEMA_REF_SIBLINGS: { keywords: string[] };
+  SCHEMA_TOO_DEEP: { what: "schema" | "value"; limit: number };
   REF_NOT_FOUND: { ref: string; targetFile: string };
   REF_POINTER_NOT_FOUND: { ref: string; targetFile: string };
   REF_UNSUPPORTED: { ref: string };
@@ -71,6 +72,13 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
   SCHEMA_UNKNOWN_TYPE: ({ type }) => ({
     problem: `unknown type "${type}"`,
     fix: 'use one of "string", "number", "integer", "boolean", "null", "object", "array"',
+  }),
+  SCHEMA_TOO_DEEP: ({ what, limit }) => ({
+    problem:
+      what === "schema"
+        ? `the schema nests deeper than ${limit} levels here (objects, arrays, combinators and $refs counted together), more than mboxgen reads`
+        : `this value nests deeper than ${limit} levels (arrays and objects), more than mboxgen reads`,
+    fix: what === "schema" ? `restructure it so that no value nests deeper than ${limit} levels` : `shorten it to at most ${limit} levels`,
   }),
   SCHEMA_REF_SIBLINGS: ({ keywords }) => ({
     problem: `JSON Schema draft-07 ignores the keywords beside a $ref (${keywords.map((keyword) => `"${keyword}"`).join(", ")}), though validators such as ajv apply them`,

@@ -35,3 +35,15 @@ export function uniqueJsonValues<Value>(values: readonly Value[]): Value[] {
     return true;
   });
 }
+
+/** Whether `value` nests arrays and objects deeper than `limit` levels (iteratively: any depth is safe to ask about). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth >= limit) return true;
+    for (const inner of Object.values(current)) pending.push([inner, depth + 1]);
+  }
+  return false;
+}

@@ -38,19 +38,20 @@ function valueAt(root: unknown, segments: readonly string[]): { found: boolean; 
 
 /** Resolves the `$ref` found at `from`; throws a `REF_*` error, naming both files when the target is missing. */
 export function resolveReference(ref: string, from: SchemaAt, documents: ReadonlyMap<string, JsonDocument>): SchemaAt {
-  const location = locate(from.document, [...from.segments, "$ref"]);
+  // Located only for an error: locating parses the file's text again.
+  const location = () => locate(from.document, [...from.segments, "$ref"]);
   const hashIndex = ref.indexOf("#");
   const filePart = hashIndex === -1 ? ref : ref.slice(0, hashIndex);
   const pointer = hashIndex === -1 ? "" : decodeURIComponent(ref.slice(hashIndex + 1));
   if (/^[a-z][a-z0-9+.-]*:/i.test(filePart) || filePart.startsWith("/") || (pointer !== "" && !pointer.startsWith("/"))) {
-    throw createGeneratorError("REF_UNSUPPORTED", { ref }, location);
+    throw createGeneratorError("REF_UNSUPPORTED", { ref }, location());
   }
   const targetPath = filePart === "" ? from.document.path : joinRelative(from.document.path, filePart);
   const document = documents.get(targetPath);
-  if (!document) throw createGeneratorError("REF_NOT_FOUND", { ref, targetFile: targetPath }, location);
+  if (!document) throw createGeneratorError("REF_NOT_FOUND", { ref, targetFile: targetPath }, location());
   const segments = fromJsonPointer(pointer);
   const { found, value } = valueAt(document.value, segments);
-  if (!found) throw createGeneratorError("REF_POINTER_NOT_FOUND", { ref, targetFile: targetPath }, location);
+  if (!found) throw createGeneratorError("REF_POINTER_NOT_FOUND", { ref, targetFile: targetPath }, location());
   return { document, segments, schema: value };
 }
 

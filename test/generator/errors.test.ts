@@ -265,3 +265,34 @@ describe("malformed JSON", () => {
     );
   });
 });
+
+describe("schemas and values nested beyond any real offer", () => {
+  // Text built directly: JSON.stringify itself overflows on values this deep.
+  const nestedObjects = (levels: number) => `{"type":"object","properties":{"deep":${'{"type":"object","properties":{"l":'.repeat(levels)}{"type":"string"}${"}}".repeat(levels)}}}`;
+
+  it("a schema nested 150 levels deep generates", async () => {
+    const { files } = await generate({ schemas: [{ path: "m.schema.json", text: nestedObjects(150) }] });
+    expect(files.map((file) => file.path)).toEqual(["index.ts", "m.ts"]);
+  });
+
+  it("a schema nested thousands of levels deep, or a $ref chain as long, is one clear error, not a stack overflow", async () => {
+    for (const levels of [300, 20_000]) {
+      const [message, ...rest] = await errorsOf({ "m.schema.json": nestedObjects(levels) });
+      expect(rest).toEqual([]);
+      expect(message).toMatch(/^m\.schema\.json(:\d+:\d+)? \/properties\/deep(\/properties\/l)+: the schema nests deeper than 200 levels here \(objects, arrays, combinators and \$refs counted together\), more than mboxgen reads; restructure it so that no value nests deeper than 200 levels \[SCHEMA_TOO_DEEP\]$/);
+    }
+    const chain = Object.fromEntries(Array.from({ length: 1000 }, (_, index) => [`d${index}`, { type: "object", properties: { next: { $ref: `#/$defs/d${index + 1}` } } }]));
+    chain.d1000 = { type: "string" } as never;
+    const [message] = await errorsOf({ "m.schema.json": { type: "object", properties: { a: { $ref: "#/$defs/d0" } }, $defs: chain } });
+    expect(message).toMatch(/^m\.schema\.json:\d+:\d+ \/\$defs\/d\d+\/properties\/next: the schema nests deeper than 200 levels here/);
+  });
+
+  it("a const, enum, default or examples value nested beyond the limit is a clear error", async () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    for (const keyword of ["const", "enum", "default", "examples"]) {
+      const value = keyword === "enum" || keyword === "examples" ? `[${deep}]` : deep;
+      const messages = await errorsOf({ "m.schema.json": `{"type":"object","properties":{"a":{"${keyword}":${value}}}}` });
+      expect(messages).toEqual([`m.schema.json /properties/a/${keyword}: this value nests deeper than 200 levels (arrays and objects), more than mboxgen reads; shorten it to at most 200 levels [SCHEMA_TOO_DEEP]`]);
+    }
+  });
+});
