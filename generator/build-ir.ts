@@ -113,8 +113,8 @@ function nameHintOf(at: SchemaAt): string {
 }
 
 /**
- * How deep a schema may nest (objects, arrays, combinators and `$ref`s counted together), and how
- * deep a value in it (`const`, `enum`, `default`, `examples`). Every stage after this one recurses
+ * How deep a schema may nest (objects, arrays and combinators; each `$ref` target counts from its
+ * own top), and how deep a value in it (`const`, `enum`, `default`, `examples`). Every stage after this one recurses
  * over what it builds; a limit far beyond any real offer keeps a hostile or runaway schema a clear
  * error instead of a stack overflow.
  */
@@ -125,6 +125,8 @@ class TypeBuilder {
   readonly definitions = new Map<string, DefinitionIr>();
   #depth = 0;
   #reportedTooDeep = false;
+  /** Definitions registered by a `$ref` (or a title) and not built yet, in the order they were met. */
+  readonly #unbuilt: Array<[DefinitionIr, SchemaAt]> = [];
 
   constructor(
     private readonly documents: ReadonlyMap<string, JsonDocument>,
@@ -247,16 +249,25 @@ class TypeBuilder {
     return target ? this.definitionAt(target) : { kind: "any" };
   }
 
-  // A reference to the named type of the schema at `target`, built once.
+  // A reference to the named type of the schema at `target`, built once, later (buildDefinitions):
+  // a chain of $refs then never nests the builder, however long it is.
   definitionAt(target: SchemaAt): TypeIr {
     const id = schemaId(target);
     if (!this.definitions.has(id)) {
       // Registered before building, so a recursive reference finds it and stops.
       const definition: DefinitionIr = { type: { kind: "any" }, docs: docsOf(target.schema), nameHint: nameHintOf(target), typeName: "" };
       this.definitions.set(id, definition);
-      definition.type = this.buildShape(target);
+      this.#unbuilt.push([definition, target]);
     }
     return { kind: "ref", id };
+  }
+
+  /** Builds every definition referenced so far, and those they reference, each from the top. */
+  buildDefinitions(): void {
+    for (let next = this.#unbuilt.shift(); next !== undefined; next = this.#unbuilt.shift()) {
+      const [definition, target] = next;
+      definition.type = this.buildShape(target);
+    }
   }
 
   /**
@@ -496,7 +507,10 @@ export function createSchemaMatcher(documents: ReadonlyMap<string, JsonDocument>
   return (at, value) => {
     const id = schemaId(at);
     let type = types.get(id);
-    if (type === undefined) types.set(id, (type = builder.build(at)));
+    if (type === undefined) {
+      types.set(id, (type = builder.build(at)));
+      builder.buildDefinitions();
+    }
     return matchesType(type, value, builder.definitions);
   };
 }
@@ -532,6 +546,7 @@ export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonD
   // The root lists the offer's keys; combinators there would leave no keys to generate accessors for.
   builder.checkKeywords(root, [...UNSUPPORTED_KEYWORDS, "$ref", "anyOf", "oneOf", "allOf", "enum", "const"]);
   const rootType = builder.object(root);
+  builder.buildDefinitions();
   const attributes: AttributeIr[] = [];
 
   for (const property of rootType.properties) {

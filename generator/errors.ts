@@ -16,7 +16,7 @@ export interface ErrorParameters {
   SCHEMA_INVALID_KEYWORD: { keyword: string; expected: string };
   SCHEMA_UNKNOWN_TYPE: { type: string };
   SCHEMA_REF_SIBLINGS: { keywords: string[] };
-  SCHEMA_TOO_DEEP: { what: "schema" | "value"; limit: number };
+  SCHEMA_TOO_DEEP: { what: "schema" | "value" | "references"; limit: number };
   REF_NOT_FOUND: { ref: string; targetFile: string };
   REF_POINTER_NOT_FOUND: { ref: string; targetFile: string };
   REF_UNSUPPORTED: { ref: string };
@@ -76,9 +76,16 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
   SCHEMA_TOO_DEEP: ({ what, limit }) => ({
     problem:
       what === "schema"
-        ? `the schema nests deeper than ${limit} levels here (objects, arrays, combinators and $refs counted together), more than mboxgen reads`
-        : `this value nests deeper than ${limit} levels (arrays and objects), more than mboxgen reads`,
-    fix: what === "schema" ? `restructure it so that no value nests deeper than ${limit} levels` : `shorten it to at most ${limit} levels`,
+        ? `the schema nests deeper than ${limit} levels here (objects, arrays and combinators), more than mboxgen reads`
+        : what === "value"
+          ? `this value nests deeper than ${limit} levels (arrays and objects), more than mboxgen reads`
+          : "its $refs and combinators lead through each other deeper than mboxgen can follow (thousands of levels)",
+    fix:
+      what === "schema"
+        ? `restructure it so that no value nests deeper than ${limit} levels`
+        : what === "value"
+          ? `shorten it to at most ${limit} levels`
+          : "shorten the chains of $refs that pass through allOf, anyOf or oneOf",
   }),
   SCHEMA_REF_SIBLINGS: ({ keywords }) => ({
     problem: `JSON Schema draft-07 ignores the keywords beside a $ref (${keywords.map((keyword) => `"${keyword}"`).join(", ")}), though validators such as ajv apply them`,

@@ -3,12 +3,12 @@
  * buildIr → normalize → name members → emit` (and prettier, for custom options only). Returns the
  * files; never touches the disk (the CLI writes them).
  */
-import { buildIr } from "./build-ir.js";
+import { buildIr, MAX_DEPTH } from "./build-ir.js";
 import { createGenerateContext, validateConfig, type GenerateContext, type MboxgenConfig } from "./config.js";
 import { emitIndexModule } from "./emit/index-module.js";
 import { runModuleJob } from "./emit/module-job.js";
 import { Diagnostics } from "./diagnostics.js";
-import { createGeneratorError } from "./errors.js";
+import { createGeneratorError, GeneratorErrors, type GeneratorError } from "./errors.js";
 import { format, hasCustomFormatting } from "./format.js";
 import type { MboxIr, MboxNames } from "./ir.js";
 import type { JsonDocument, SchemaSource } from "./json-document.js";
@@ -123,18 +123,38 @@ function planModules(loaded: LoadedSchemas, names: readonly MboxNames[], context
   return { reused, toBuild };
 }
 
+/**
+ * The error for a schema that overflowed the stack: nesting is limited where a schema is read
+ * (MAX_DEPTH), but thousands of `$ref`s through combinators can still lead the later stages that
+ * deep. Anything else is rethrown.
+ */
+function stackOverflowError(error: unknown, sourcePath: string): GeneratorError {
+  if (!(error instanceof RangeError) || !/call stack/i.test(error.message)) throw error;
+  return createGeneratorError("SCHEMA_TOO_DEEP", { what: "references", limit: MAX_DEPTH }, { file: sourcePath }, error);
+}
+
 /** Builds the IR of every module to build: its schema read once, then normalized. */
 function buildModules(toBuild: readonly PlannedModule[], loaded: LoadedSchemas, context: GenerateContext, diagnostics: Diagnostics): Array<PlannedModule & { ir: MboxIr }> {
-  return toBuild.map((planned) => {
-    const ir = normalize(buildIr(planned.loaded, loaded.documents, context.mboxes[planned.loaded.mbox], diagnostics));
-    return { ...planned, ir };
+  return toBuild.flatMap((planned) => {
+    try {
+      return [{ ...planned, ir: normalize(buildIr(planned.loaded, loaded.documents, context.mboxes[planned.loaded.mbox], diagnostics)) }];
+    } catch (error) {
+      diagnostics.report(stackOverflowError(error, planned.loaded.document.path));
+      return [];
+    }
   });
 }
 
 /** Emits every module that was not reused. */
 async function emitModules(built: ReadonlyArray<PlannedModule & { ir: MboxIr }>, context: GenerateContext): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
-  for (const { ir, inputHash } of built) files.push(await runModuleJob({ ir, context, inputHash }));
+  for (const { ir, inputHash } of built) {
+    try {
+      files.push(await runModuleJob({ ir, context, inputHash }));
+    } catch (error) {
+      throw new GeneratorErrors([stackOverflowError(error, ir.sourcePath)]);
+    }
+  }
   return files;
 }
 

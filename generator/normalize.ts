@@ -18,9 +18,12 @@ function sameType(left: TypeIr, right: TypeIr): boolean {
   return JSON.stringify(left) === JSON.stringify(right);
 }
 
+/** How many `$ref`s deep `jsonTypesOf` looks; beyond, it answers every type (a superset is allowed). */
+const MAX_REFERENCES_FOLLOWED = 64;
+
 /**
  * The JSON types `type` can accept (a superset: constraints aside). A reference is followed once;
- * a cycle counts as every type.
+ * a cycle, or a chain longer than MAX_REFERENCES_FOLLOWED, counts as every type.
  */
 export function jsonTypesOf(type: TypeIr, definitions: Definitions, visiting = new Set<string>()): Set<JsonTypeName> {
   switch (type.kind) {
@@ -52,7 +55,7 @@ export function jsonTypesOf(type: TypeIr, definitions: Definitions, visiting = n
     }
     case "ref": {
       const definition = definitions.get(type.id);
-      if (!definition || visiting.has(type.id)) return new Set(JSON_TYPE_NAMES);
+      if (!definition || visiting.has(type.id) || visiting.size >= MAX_REFERENCES_FOLLOWED) return new Set(JSON_TYPE_NAMES);
       return jsonTypesOf(definition.type, definitions, new Set([...visiting, type.id]));
     }
   }

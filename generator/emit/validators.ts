@@ -70,11 +70,13 @@ export interface ValidatorContext {
   usedNames: Set<string>;
   /** Function name by body (as JSON), so that two identical checks share one function. */
   functionsByBody: Map<string, string>;
+  /** `$ref` targets' functions named and placed, their bodies not built yet. */
+  unbuilt: Array<{ fn: ValidatorFunction; type: TypeIr }>;
 }
 
 /** A fresh context for one module. */
 export function createValidatorContext(definitions: ReadonlyMap<string, DefinitionIr>): ValidatorContext {
-  return { definitions, functions: [], definitionNames: new Map(), helpers: new Set(), usedNames: new Set(), functionsByBody: new Map() };
+  return { definitions, functions: [], definitionNames: new Map(), helpers: new Set(), usedNames: new Set(), functionsByBody: new Map(), unbuilt: [] };
 }
 
 function uniqueName(context: ValidatorContext, base: string): string {
@@ -135,12 +137,20 @@ function definitionFunction(id: string, context: ValidatorContext): string {
     const definition = context.definitions.get(id);
     name = uniqueName(context, `$is${definition?.typeName || "Definition"}`);
     context.definitionNames.set(id, name);
-    // Registered before its body, so a recursive reference finds the name.
+    // Named and placed now, so a recursive reference finds the name; its body is built later
+    // (buildDefinitionBodies), so a chain of $refs never nests this emitter.
     const fn: ValidatorFunction = { name, statements: [] };
     context.functions.push(fn);
-    fn.statements = bodyOf(definition?.type ?? { kind: "any" }, context, name);
+    context.unbuilt.push({ fn, type: definition?.type ?? { kind: "any" } });
   }
   return name;
+}
+
+// Builds the bodies of the definitions' functions named so far, and of those they name.
+function buildDefinitionBodies(context: ValidatorContext): void {
+  for (let next = context.unbuilt.shift(); next !== undefined; next = context.unbuilt.shift()) {
+    next.fn.statements = bodyOf(next.type, context, next.fn.name);
+  }
 }
 
 /**
@@ -300,10 +310,11 @@ function statementsOf(type: TypeIr, context: ValidatorContext, name: string): Va
   }
 }
 
-/** The check of one attribute: the name of its function. */
+/** The check of one attribute: the name of its function (with every function it needs built). */
 export function emitAttributeCheck(type: TypeIr, context: ValidatorContext, hint: string): string {
-  if (type.kind === "ref") return definitionFunction(type.id, context);
-  return emitFunction(type, context, hint);
+  const name = type.kind === "ref" ? definitionFunction(type.id, context) : emitFunction(type, context, hint);
+  buildDefinitionBodies(context);
+  return name;
 }
 
 // ---------------------------------------------------------------------------------------------
