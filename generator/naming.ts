@@ -110,11 +110,15 @@ function configPathOfKey(mbox: string, key: string): string {
 function nameDefinitions(ir: MboxIr, reserved: ReadonlySet<string>, onReserved: (name: string) => void): Map<string, DefinitionIr> {
   const named = new Map<string, DefinitionIr>();
   const taken = new Set<string>();
+  // The next number to try after each base name, so that a thousand `Thing`s number in one pass.
+  const nextSuffix = new Map<string, number>();
   for (const [id, definition] of [...ir.definitions].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))) {
     const base = toPascalCase(toLowerCamelCase(definition.nameHint) ?? "definition");
     if (reserved.has(base)) onReserved(base);
     let typeName = base;
-    for (let suffix = 2; taken.has(typeName) || reserved.has(typeName); suffix += 1) typeName = `${base}${suffix}`;
+    let suffix = nextSuffix.get(base) ?? 2;
+    while (taken.has(typeName) || reserved.has(typeName)) typeName = `${base}${suffix++}`;
+    nextSuffix.set(base, suffix);
     taken.add(typeName);
     named.set(id, { ...definition, typeName });
   }
