@@ -32,6 +32,19 @@ const RESERVED_EXPORT_NAMES: Record<string, string> = {
   ["__proto__"]: "it would be read as an object's prototype",
 };
 
+/** JavaScript's own values that generated validators call: an export under one of these names would hide it. */
+const GLOBAL_VALUE_NAMES: Record<string, string> = {
+  Array: "generated validators call Array.isArray",
+  Number: "generated validators call Number.isInteger",
+  Object: "generated validators call Object.hasOwn",
+};
+
+/**
+ * TypeScript's own types that generated modules name (`Exclude<…>` in accessors, `Array<-1>`):
+ * a type the module declared under one of these names would hide it.
+ */
+const GLOBAL_TYPE_NAMES: ReadonlySet<string> = new Set(["Exclude", "Array"]);
+
 // ECMAScript reserved words, strict-mode ones included: not usable as `export const` names.
 const RESERVED_WORDS = new Set(
   (
@@ -109,7 +122,8 @@ function configPathOfKey(mbox: string, key: string): string {
  */
 function nameDefinitions(ir: MboxIr, reserved: ReadonlySet<string>, onReserved: (name: string) => void): Map<string, DefinitionIr> {
   const named = new Map<string, DefinitionIr>();
-  const taken = new Set<string>();
+  // TypeScript's types that the module names are taken: a title `Array` gives the type `Array2`.
+  const taken = new Set<string>(GLOBAL_TYPE_NAMES);
   // The next number to try after each base name, so that a thousand `Thing`s number in one pass.
   const nextSuffix = new Map<string, number>();
   for (const [id, definition] of [...ir.definitions].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))) {
@@ -148,8 +162,11 @@ export function nameMboxes(mboxes: ReadonlyArray<{ mbox: string; sourcePath: str
       exportName = "";
     } else if (!isIdentifierName(exportName) || exportName.startsWith("$")) {
       diagnostics.report(createGeneratorError("NAME_INVALID", { what: "export name", name: exportName, configPath: configPathOfMbox(mbox) }, { file }));
-    } else if (RESERVED_WORDS.has(exportName) || Object.hasOwn(RESERVED_EXPORT_NAMES, exportName)) {
-      const reservedFor = RESERVED_EXPORT_NAMES[exportName] ?? "a JavaScript reserved word";
+    } else if (RESERVED_WORDS.has(exportName) || Object.hasOwn(RESERVED_EXPORT_NAMES, exportName) || Object.hasOwn(GLOBAL_VALUE_NAMES, exportName)) {
+      const reservedFor = RESERVED_EXPORT_NAMES[exportName] ?? GLOBAL_VALUE_NAMES[exportName] ?? "a JavaScript reserved word";
+      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor, configPath: configPathOfMbox(mbox) }, { file }));
+    } else if (GLOBAL_TYPE_NAMES.has(toPascalCase(exportName))) {
+      const reservedFor = `its offer type ${toPascalCase(exportName)} would hide TypeScript's ${toPascalCase(exportName)}, which generated modules use`;
       diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor, configPath: configPathOfMbox(mbox) }, { file }));
     } else {
       const typeName = toPascalCase(exportName);

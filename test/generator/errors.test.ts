@@ -134,6 +134,16 @@ describe("bad input gives clear errors", () => {
       ['s/class.schema.json: the export name "class" is reserved (a JavaScript reserved word); choose another name with mboxes["class"].exportName in the config [NAME_RESERVED]'],
     ],
     [
+      "mbox names whose types or exports would hide what generated code uses (TypeScript's Exclude and Array, JavaScript's Object)",
+      { "s/exclude.schema.json": object({}), "s/array.schema.json": object({}), "s/objects.schema.json": object({}) },
+      { mboxes: { objects: { exportName: "Object" } } },
+      [
+        `s/array.schema.json: the export name "array" is reserved (its offer type Array would hide TypeScript's Array, which generated modules use); choose another name with mboxes["array"].exportName in the config [NAME_RESERVED]`,
+        `s/exclude.schema.json: the export name "exclude" is reserved (its offer type Exclude would hide TypeScript's Exclude, which generated modules use); choose another name with mboxes["exclude"].exportName in the config [NAME_RESERVED]`,
+        's/objects.schema.json: the export name "Object" is reserved (generated validators call Object.hasOwn); choose another name with mboxes["objects"].exportName in the config [NAME_RESERVED]',
+      ],
+    ],
+    [
       "a key with no letters or digits",
       { "s/m.schema.json": object({ "*/": { type: "string" } }) },
       {},

@@ -238,6 +238,29 @@ describe("validators", () => {
 });
 
 describe("offer types", () => {
+  it("types titled like TypeScript's or JavaScript's own (Array, Exclude, Object, Number, Boolean, Record) still compile", async () => {
+    const { createTypeChecker } = await import("../support/type-checker.js");
+    const titled = (title: string, schema: object) => ({ title, ...schema });
+    const schema = {
+      type: "object",
+      properties: {
+        list: titled("Array", { type: "array", items: { const: -1 } }),
+        excluded: titled("Exclude", { type: "object", properties: { x: { type: "integer" } } }),
+        "renamed-key": titled("Object", { type: "object", additionalProperties: { type: "number" } }),
+        count: titled("Number", { type: "number" }),
+        flag: titled("Boolean", { type: "boolean" }),
+        map: titled("Record", { type: "object" }),
+        nested: { type: "array", items: { const: -2 } },
+      },
+    };
+    const { files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }] });
+    const source = files.find((file) => file.path === "m.ts")!.text;
+    expect(source).toMatch(/^export type Array2 = /m);
+    expect(source).toMatch(/^export interface Exclude2 /m);
+    const use = 'import { m } from "./m.js";\nexport const list: -1[] | undefined = m.from({ asObject: () => ({}) }).list();\n';
+    expect(createTypeChecker("test/.virtual-globals").check({ "m.ts": source, "use.ts": use })).toEqual([]);
+  });
+
   it("an allOf of types TypeScript writes alike is written once", async () => {
     const schema = { type: "object", properties: { count: { allOf: [{ type: "integer" }, { minimum: 3 }, { type: "number", maximum: 9 }] } } };
     const { files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }] });
