@@ -45,6 +45,23 @@ const GLOBAL_VALUE_NAMES: Record<string, string> = {
  */
 const GLOBAL_TYPE_NAMES: ReadonlySet<string> = new Set(["Exclude", "Array"]);
 
+/** Type names an mbox's offer or accessors type may not take, and why. */
+const RESERVED_TYPE_NAMES: Record<string, string> = {
+  MboxAccessors: "the runtime type every generated module imports",
+  AccessorOptions: "a runtime type the generated index exports",
+  FallbackEvent: "a runtime type the generated index exports",
+  FallbackReason: "a runtime type the generated index exports",
+  ...Object.fromEntries([...GLOBAL_TYPE_NAMES].map((name) => [name, `TypeScript's own ${name}, which generated modules use`])),
+};
+
+// Why the offer type (`Hero`) or accessors type (`HeroAccessors`) of an export name may not be, if so.
+function reservedTypeName(exportName: string): string | undefined {
+  for (const typeName of [offerTypeName(exportName), `${offerTypeName(exportName)}Accessors`]) {
+    if (Object.hasOwn(RESERVED_TYPE_NAMES, typeName)) return `its type ${typeName} would take the name of ${RESERVED_TYPE_NAMES[typeName]}`;
+  }
+  return undefined;
+}
+
 // ECMAScript reserved words, strict-mode ones included: not usable as `export const` names.
 const RESERVED_WORDS = new Set(
   (
@@ -95,6 +112,16 @@ export function toLowerCamelCase(text: string): string | undefined {
 export function toPascalCase(exportName: string): string {
   const start = exportName.startsWith("_") ? 1 : 0;
   return exportName.slice(0, start) + portableCase(exportName.charAt(start), "upper") + exportName.slice(start + 1);
+}
+
+/**
+ * The offer type's name for an export name: its PascalCase (`flags` → `Flags`), with `Offer`
+ * appended where that would be the export name itself (`_2col`, or a configured `Hero`): the
+ * index exports both, and one name cannot be a value and a type there.
+ */
+export function offerTypeName(exportName: string): string {
+  const typeName = toPascalCase(exportName);
+  return typeName === exportName ? `${typeName}Offer` : typeName;
 }
 
 /** kebab-case file name of an export name: `demoEngineeringFlags` → `demo-engineering-flags`. */
@@ -165,11 +192,10 @@ export function nameMboxes(mboxes: ReadonlyArray<{ mbox: string; sourcePath: str
     } else if (RESERVED_WORDS.has(exportName) || Object.hasOwn(RESERVED_EXPORT_NAMES, exportName) || Object.hasOwn(GLOBAL_VALUE_NAMES, exportName)) {
       const reservedFor = RESERVED_EXPORT_NAMES[exportName] ?? GLOBAL_VALUE_NAMES[exportName] ?? "a JavaScript reserved word";
       diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor, configPath: configPathOfMbox(mbox) }, { file }));
-    } else if (GLOBAL_TYPE_NAMES.has(toPascalCase(exportName))) {
-      const reservedFor = `its offer type ${toPascalCase(exportName)} would hide TypeScript's ${toPascalCase(exportName)}, which generated modules use`;
-      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor, configPath: configPathOfMbox(mbox) }, { file }));
+    } else if (reservedTypeName(exportName) !== undefined) {
+      diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor: reservedTypeName(exportName)!, configPath: configPathOfMbox(mbox) }, { file }));
     } else {
-      const typeName = toPascalCase(exportName);
+      const typeName = offerTypeName(exportName);
       claim("export name", owners.exportName, exportName, owner, mbox, file);
       claim("type name", owners.typeName, typeName, owner, mbox, file);
       claim("type name", owners.typeName, `${typeName}Accessors`, owner, mbox, file);
@@ -178,7 +204,7 @@ export function nameMboxes(mboxes: ReadonlyArray<{ mbox: string; sourcePath: str
     if (toFileName(exportName) === "index") {
       diagnostics.report(createGeneratorError("NAME_RESERVED", { what: "export name", name: exportName, reservedFor: "its module would be index.ts", configPath: configPathOfMbox(mbox) }, { file }));
     }
-    const typeName = toPascalCase(exportName);
+    const typeName = offerTypeName(exportName);
     return { mbox, sourcePath: file, exportName, typeName, accessorsTypeName: `${typeName}Accessors`, fileName: toFileName(exportName) };
   });
 }

@@ -134,12 +134,14 @@ describe("bad input gives clear errors", () => {
       ['s/class.schema.json: the export name "class" is reserved (a JavaScript reserved word); choose another name with mboxes["class"].exportName in the config [NAME_RESERVED]'],
     ],
     [
-      "mbox names whose types or exports would hide what generated code uses (TypeScript's Exclude and Array, JavaScript's Object)",
-      { "s/exclude.schema.json": object({}), "s/array.schema.json": object({}), "s/objects.schema.json": object({}) },
+      "mbox names whose types or exports would take names generated code uses (TypeScript's, JavaScript's, the runtime's)",
+      { "s/exclude.schema.json": object({}), "s/array.schema.json": object({}), "s/objects.schema.json": object({}), "s/mbox.schema.json": object({}), "s/fallback-event.schema.json": object({}) },
       { mboxes: { objects: { exportName: "Object" } } },
       [
-        `s/array.schema.json: the export name "array" is reserved (its offer type Array would hide TypeScript's Array, which generated modules use); choose another name with mboxes["array"].exportName in the config [NAME_RESERVED]`,
-        `s/exclude.schema.json: the export name "exclude" is reserved (its offer type Exclude would hide TypeScript's Exclude, which generated modules use); choose another name with mboxes["exclude"].exportName in the config [NAME_RESERVED]`,
+        `s/array.schema.json: the export name "array" is reserved (its type Array would take the name of TypeScript's own Array, which generated modules use); choose another name with mboxes["array"].exportName in the config [NAME_RESERVED]`,
+        `s/exclude.schema.json: the export name "exclude" is reserved (its type Exclude would take the name of TypeScript's own Exclude, which generated modules use); choose another name with mboxes["exclude"].exportName in the config [NAME_RESERVED]`,
+        `s/fallback-event.schema.json: the export name "fallbackEvent" is reserved (its type FallbackEvent would take the name of a runtime type the generated index exports); choose another name with mboxes["fallback-event"].exportName in the config [NAME_RESERVED]`,
+        `s/mbox.schema.json: the export name "mbox" is reserved (its type MboxAccessors would take the name of the runtime type every generated module imports); choose another name with mboxes["mbox"].exportName in the config [NAME_RESERVED]`,
         's/objects.schema.json: the export name "Object" is reserved (generated validators call Object.hasOwn); choose another name with mboxes["objects"].exportName in the config [NAME_RESERVED]',
       ],
     ],

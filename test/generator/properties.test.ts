@@ -237,6 +237,34 @@ describe("validators", () => {
   });
 });
 
+describe("mbox names", () => {
+  it("any set of mbox names either generates modules and an index that compile together, or is refused with catalog errors", async () => {
+    const { createTypeChecker } = await import("../support/type-checker.js");
+    const checker = createTypeChecker("test/.virtual-names");
+    // Names that meet what generated code, the runtime, TypeScript and JavaScript already use.
+    const pool = ["fallback-event", "accessor-options", "fallback-reason", "mbox", "array", "exclude", "object", "number", "string", "promise", "index", "default", "get-attributes", "get-typed-attributes", "define-mbox", "is-json-object", "matches-pattern", "symbol", "map", "date", "error", "json", "math", "then", "constructor", "prototype", "to-string", "hero banner", "Hero-Banner", "Ключ", "2col", "a", "A", "undefined", "null", "true", "eval", "arguments", "record", "partial", "hero", "promo-strip", "flags", "checkout-flow", "search"];
+    let compiled = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.constantFrom(...pool), { minLength: 1, maxLength: 3 }), async (names) => {
+        const schemas = names.map((name, index) => ({ path: `s${index}.schema.json`, text: JSON.stringify({ type: "object", "x-mbox": name, properties: { value: { type: "string" }, [`${name} key`]: { type: "boolean" } } }) }));
+        let files;
+        try {
+          ({ files } = await generate({ schemas }));
+        } catch (error) {
+          expect(error).toBeInstanceOf(GeneratorErrors);
+          return;
+        }
+        compiled += 1;
+        const use = 'import * as target from "./index.js";\nexport const everything: object = target;\n';
+        const diagnostics = checker.check({ ...Object.fromEntries(files.map((file) => [file.path, file.text])), "use.ts": use });
+        expect(diagnostics, names.join(", ")).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+    expect(compiled).toBeGreaterThan(10);
+  });
+});
+
 describe("offer types", () => {
   it("types titled like TypeScript's or JavaScript's own (Array, Exclude, Object, Number, Boolean, Record) still compile", async () => {
     const { createTypeChecker } = await import("../support/type-checker.js");
