@@ -3,6 +3,8 @@
  * identifiers, escaping keeps data data, random hostile schemas give parseable code, generating
  * twice gives identical bytes, and no stage mutates its input.
  */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
@@ -259,7 +261,42 @@ describe("mbox names", () => {
         const diagnostics = checker.check({ ...Object.fromEntries(files.map((file) => [file.path, file.text])), "use.ts": use });
         expect(diagnostics, names.join(", ")).toEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.MBOXGEN_NAME_RUNS ?? 60) },
+    );
+    expect(compiled).toBeGreaterThan(10);
+  });
+});
+
+describe("keys", () => {
+  it("any set of keys either generates a module whose every accessor compiles and is callable, or is refused with catalog errors", async () => {
+    const { createTypeChecker } = await import("../support/type-checker.js");
+    const checker = createTypeChecker("test/.virtual-keys");
+    // Keys that meet members of objects, of the accessors object, reserved words and each other.
+    const pool = ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__", "then", "asObject", "toJSON", "error", "default", "class", "2col", "a b", "a-b", "aB", "A", "a", "value", "from", "fetch", "mbox", "exportName", "attributes", "length", "prototype", "Ключ", "键", "🚀", "$ref", "x-mbox", "__defineGetter__", "isPrototypeOf", "*/", "${x}"];
+    let compiled = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.constantFrom(...pool), { minLength: 1, maxLength: 5 }), fc.constantFrom("string", "integer", "boolean"), async (keys, type) => {
+        const schema = { type: "object", properties: Object.fromEntries(keys.map((key) => [key, { type }])), required: keys.slice(0, 1) };
+        let files;
+        try {
+          ({ files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }] }));
+        } catch (error) {
+          expect(error).toBeInstanceOf(GeneratorErrors);
+          return;
+        }
+        compiled += 1;
+        // The accessor names as the runtime defines them: the module itself, run.
+        const source = files.find((file) => file.path === "m.ts")!.text;
+        const runtimeUrl = pathToFileURL(createRequire(import.meta.url).resolve("@mboxgen/runtime")).href;
+        const javaScript = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText.replace('"@mboxgen/runtime"', JSON.stringify(runtimeUrl));
+        const module = (await import(`data:text/javascript;base64,${Buffer.from(javaScript).toString("base64")}`)) as { m: { from(provider: object): object } };
+        const accessorNames = Object.getOwnPropertyNames(module.m.from({ asObject: () => ({}) })).filter((name) => !["asObject", "toJSON", "error"].includes(name));
+        expect(accessorNames).toHaveLength(keys.length);
+        const calls = accessorNames.map((name, index) => `export const value${index} = accessors[${JSON.stringify(name)}]();`);
+        const use = ['import { m } from "./index.js";', "const accessors = m.from({ asObject: () => ({}) });", ...calls, ""].join("\n");
+        expect(checker.check({ ...Object.fromEntries(files.map((file) => [file.path, file.text])), "use.ts": use }), keys.join(" | ")).toEqual([]);
+      }),
+      { numRuns: Number(process.env.MBOXGEN_NAME_RUNS ?? 60) },
     );
     expect(compiled).toBeGreaterThan(10);
   });
