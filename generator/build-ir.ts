@@ -264,10 +264,10 @@ class TypeBuilder {
 
   /** Builds every definition referenced so far, and those they reference, each from the top. */
   buildDefinitions(): void {
-    for (let next = this.#unbuilt.shift(); next !== undefined; next = this.#unbuilt.shift()) {
-      const [definition, target] = next;
-      definition.type = this.buildShape(target);
-    }
+    // An array's iterator reads its length at every step: definitions registered while building
+    // one are appended and built in this same loop.
+    for (const [definition, target] of this.#unbuilt) definition.type = this.buildShape(target);
+    this.#unbuilt.length = 0;
   }
 
   /**

@@ -22,18 +22,20 @@ export function jsonKey(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => (isPlainObject(inner) ? Object.fromEntries(Object.keys(inner).sort().map((key) => [key, inner[key]])) : inner));
 }
 
-/**
- * The first of each group of equal JSON values, in order (equality as `isJsonEqual`: deep, object
- * keys in any order). Linear: an enum of thousands of values stays fast.
- */
-export function uniqueJsonValues<Value>(values: readonly Value[]): Value[] {
+/** The first item of each group with the same `keyOf`, in order. Linear: thousands of items stay fast. */
+export function uniqueBy<Item>(items: readonly Item[], keyOf: (item: Item) => string): Item[] {
   const seen = new Set<string>();
-  return values.filter((value) => {
-    const key = jsonKey(value);
+  return items.filter((item) => {
+    const key = keyOf(item);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/** The first of each group of equal JSON values, in order (equality as `isJsonEqual`: deep, object keys in any order). */
+export function uniqueJsonValues<Value>(values: readonly Value[]): Value[] {
+  return uniqueBy(values, jsonKey);
 }
 
 /** Whether `value` nests arrays and objects deeper than `limit` levels (iteratively: any depth is safe to ask about). */

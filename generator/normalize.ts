@@ -6,7 +6,7 @@
  */
 import { jsonTypeOf, matchesType } from "./build-ir.js";
 import { JSON_TYPE_NAMES, type DefinitionIr, type JsonTypeName, type MboxIr, type PropertyIr, type TypeIr } from "./ir.js";
-import { uniqueJsonValues } from "./json-values.js";
+import { uniqueBy, uniqueJsonValues } from "./json-values.js";
 
 type Definitions = ReadonlyMap<string, DefinitionIr>;
 type Rule = (type: TypeIr, definitions: Definitions) => TypeIr;
@@ -210,13 +210,7 @@ export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rul
     "duplicate anyOf members go",
     (type) => {
       if (type.kind !== "anyOf") return type;
-      const seen = new Set<string>();
-      const members = type.members.filter((member) => {
-        const key = JSON.stringify(member);
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
+      const members = uniqueBy(type.members, (member) => JSON.stringify(member));
       return members.length === type.members.length ? type : { kind: "anyOf", members };
     },
   ],

@@ -36,13 +36,18 @@ function valueAt(root: unknown, segments: readonly string[]): { found: boolean; 
   return { found: true, value: current };
 }
 
+// `other.json#/pointer` → the file part (empty within the same file) and the fragment after `#`.
+function splitReference(ref: string): { filePart: string; fragment: string } {
+  const hashIndex = ref.indexOf("#");
+  return hashIndex === -1 ? { filePart: ref, fragment: "" } : { filePart: ref.slice(0, hashIndex), fragment: ref.slice(hashIndex + 1) };
+}
+
 /** Resolves the `$ref` found at `from`; throws a `REF_*` error, naming both files when the target is missing. */
 export function resolveReference(ref: string, from: SchemaAt, documents: ReadonlyMap<string, JsonDocument>): SchemaAt {
   // Located only for an error: locating parses the file's text again.
   const location = () => locate(from.document, [...from.segments, "$ref"]);
-  const hashIndex = ref.indexOf("#");
-  const filePart = hashIndex === -1 ? ref : ref.slice(0, hashIndex);
-  const pointer = hashIndex === -1 ? "" : decodeURIComponent(ref.slice(hashIndex + 1));
+  const { filePart, fragment } = splitReference(ref);
+  const pointer = decodeURIComponent(fragment);
   if (/^[a-z][a-z0-9+.-]*:/i.test(filePart) || filePart.startsWith("/") || (pointer !== "" && !pointer.startsWith("/"))) {
     throw createGeneratorError("REF_UNSUPPORTED", { ref }, location());
   }
@@ -55,6 +60,35 @@ export function resolveReference(ref: string, from: SchemaAt, documents: Readonl
   return { document, segments, schema: value };
 }
 
+// The files one document's own `$ref`s name, by path; walked once per document, however many
+// mboxes reach it.
+const directReferences = new WeakMap<JsonDocument, string[]>();
+
+function filesNamedIn(document: JsonDocument): string[] {
+  let paths = directReferences.get(document);
+  if (paths !== undefined) return paths;
+  const found = new Set<string>();
+  // Most schemas name no other file: a substring test spares the walk (a key may also be
+  // written with escapes, `"\u0024ref"`, which the second test catches).
+  if (document.text.includes("ref") || document.text.includes("\\u")) {
+    const values: unknown[] = [document.value];
+    while (values.length > 0) {
+      const value = values.pop();
+      if (typeof value !== "object" || value === null) continue;
+      for (const [key, child] of Object.entries(value)) {
+        if (key !== "$ref" || typeof child !== "string") {
+          values.push(child);
+          continue;
+        }
+        const { filePart } = splitReference(child);
+        if (filePart !== "") found.add(joinRelative(document.path, filePart));
+      }
+    }
+  }
+  directReferences.set(document, (paths = [...found]));
+  return paths;
+}
+
 /**
  * The files a document's `$ref`s name, and the files those name, by path (a missing one too: its
  * absence is part of what the document means). Conservative: a `$ref` key inside data (`const`,
@@ -64,26 +98,11 @@ export function filesReferencedBy(document: JsonDocument, documents: ReadonlyMap
   const found = new Set<string>();
   const pending: JsonDocument[] = [document];
   while (pending.length > 0) {
-    const current = pending.pop()!;
-    // Most schemas name no other file: a substring test spares the walk (a key may also be
-    // written with escapes, `"\u0024ref"`, which the second test catches).
-    if (!current.text.includes("ref") && !current.text.includes("\\u")) continue;
-    const values: unknown[] = [current.value];
-    while (values.length > 0) {
-      const value = values.pop();
-      if (typeof value !== "object" || value === null) continue;
-      for (const [key, child] of Object.entries(value)) {
-        if (key === "$ref" && typeof child === "string") {
-          const hashIndex = child.indexOf("#");
-          const filePart = hashIndex === -1 ? child : child.slice(0, hashIndex);
-          if (filePart === "") continue;
-          const path = joinRelative(current.path, filePart);
-          if (path === document.path || found.has(path)) continue;
-          found.add(path);
-          const target = documents.get(path);
-          if (target) pending.push(target);
-        } else values.push(child);
-      }
+    for (const path of filesNamedIn(pending.pop()!)) {
+      if (path === document.path || found.has(path)) continue;
+      found.add(path);
+      const target = documents.get(path);
+      if (target) pending.push(target);
     }
   }
   return [...found].sort();

@@ -4,6 +4,7 @@
  */
 import type { ErrorObject } from "ajv";
 import { suggestionText } from "./did-you-mean.js";
+import { uniqueBy } from "./json-values.js";
 
 /** One problem of a checked document. */
 export interface SchemaViolation {
@@ -83,11 +84,5 @@ export function describeViolations(errors: readonly ErrorObject[] | null | undef
     consumed.add(error);
   }
   for (const error of all) if (!consumed.has(error)) violations.push(describeOne(error));
-  const seen = new Set<string>();
-  return violations.filter((violation) => {
-    const key = `${violation.pointer}\u0000${violation.reason}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return uniqueBy(violations, (violation) => `${violation.pointer}\u0000${violation.reason}`);
 }

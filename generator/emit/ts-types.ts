@@ -6,6 +6,7 @@
  * declared ones). The emitters print this AST; nothing else decides a type.
  */
 import { JSON_TYPE_NAMES, type DefinitionIr, type DocsIr, type JsonTypeName, type JsonValue, type TypeIr } from "../ir.js";
+import { uniqueBy } from "../json-values.js";
 
 /** A TypeScript type. */
 export type TsType =
@@ -37,22 +38,11 @@ function isKeyword(type: TsType, name: string): boolean {
   return type.kind === "keyword" && type.name === name;
 }
 
-// The first of each group of equal types, in order; linear, so an enum of thousands stays fast.
-function withoutDuplicates(types: readonly TsType[]): TsType[] {
-  const seen = new Set<string>();
-  return types.filter((type) => {
-    const key = JSON.stringify(type);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** A union of `members`, flattened, without duplicates, `unknown` when one is `unknown`. */
 export function unionOf(members: readonly TsType[]): TsType {
   const flat = members.flatMap((member) => (member.kind === "union" ? member.members : [member])).filter((member) => !isKeyword(member, "never"));
   if (flat.some((member) => isKeyword(member, "unknown"))) return UNKNOWN;
-  const unique = withoutDuplicates(flat);
+  const unique = uniqueBy(flat, (member) => JSON.stringify(member));
   if (unique.length === 0) return NEVER;
   return unique.length === 1 ? unique[0]! : { kind: "union", members: unique };
 }
@@ -61,7 +51,7 @@ export function unionOf(members: readonly TsType[]): TsType {
 function intersectionOf(members: readonly TsType[]): TsType {
   const flat = members.flatMap((member) => (member.kind === "intersection" ? member.members : [member])).filter((member) => !isKeyword(member, "unknown"));
   if (flat.some((member) => isKeyword(member, "never"))) return NEVER;
-  const unique = withoutDuplicates(flat);
+  const unique = uniqueBy(flat, (member) => JSON.stringify(member));
   if (unique.length === 0) return UNKNOWN;
   return unique.length === 1 ? unique[0]! : { kind: "intersection", members: unique };
 }

@@ -148,9 +148,10 @@ function definitionFunction(id: string, context: ValidatorContext): string {
 
 // Builds the bodies of the definitions' functions named so far, and of those they name.
 function buildDefinitionBodies(context: ValidatorContext): void {
-  for (let next = context.unbuilt.shift(); next !== undefined; next = context.unbuilt.shift()) {
-    next.fn.statements = bodyOf(next.type, context, next.fn.name);
-  }
+  // An array's iterator reads its length at every step: functions named while building one are
+  // appended and built in this same loop.
+  for (const { fn, type } of context.unbuilt) fn.statements = bodyOf(type, context, fn.name);
+  context.unbuilt.length = 0;
 }
 
 /**

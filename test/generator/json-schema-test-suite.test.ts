@@ -8,36 +8,14 @@
  * implement are refused, with a catalog error.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import type * as TypeScript from "typescript-5.9";
 import { describe, expect, it } from "vitest";
 import { UNSUPPORTED_KEYWORDS } from "../../generator/build-ir.js";
 import { generate, GeneratorErrors } from "../../generator/index.js";
-import { repositoryRoot } from "../support/fixtures.js";
-import { createTypeChecker, typeScriptLiteral } from "../support/type-checker.js";
+import { DRAFT_FOLDERS, DRAFTS, loadSuiteGroups, SUITE_FOLDER, suiteSources, type SuiteEntry, type SuiteGroup } from "../support/json-schema-test-suite.js";
+import { createTypeChecker, runGeneratedModule, typeScriptLiteral } from "../support/type-checker.js";
 
-const require = createRequire(import.meta.url);
-const ts = require("typescript-5.9") as typeof TypeScript;
-const runtimeUrl = pathToFileURL(require.resolve("@mboxgen/runtime")).href;
-const suiteFolder = join(repositoryRoot, "fixtures/json-schema-test-suite");
 const checker = createTypeChecker("test/.virtual-suite");
-
-interface SuiteTest {
-  description: string;
-  data: unknown;
-  valid: boolean;
-}
-
-interface SuiteGroup {
-  description: string;
-  schema: unknown;
-  tests: SuiteTest[];
-}
-
-const DRAFTS = { draft2020: "https://json-schema.org/draft/2020-12/schema", draft7: "http://json-schema.org/draft-07/schema#" } as const;
-const DRAFT_FOLDERS = { "draft2020-12": DRAFTS.draft2020, draft7: DRAFTS.draft7 } as const;
 
 /** What mboxgen does not implement, found in a schema: keywords (its own list), and `$ref`s it cannot follow. */
 const UNIMPLEMENTED = new Set(UNSUPPORTED_KEYWORDS);
@@ -79,27 +57,11 @@ function typeScriptCannot(group: SuiteGroup): boolean {
   return /"(constructor|toString|valueOf|hasOwnProperty|isPrototypeOf|propertyIsEnumerable|toLocaleString)"/.test(JSON.stringify(group.schema));
 }
 
-function loadGroups(): Array<{ file: string; draft: string; group: SuiteGroup; index: number }> {
-  const groups: Array<{ file: string; draft: string; group: SuiteGroup; index: number }> = [];
-  for (const [folder, draft] of Object.entries(DRAFT_FOLDERS)) {
-    for (const file of readdirSync(join(suiteFolder, folder)).filter((name) => name.endsWith(".json")).sort()) {
-      const parsed = JSON.parse(readFileSync(join(suiteFolder, folder, file), "utf8")) as SuiteGroup[];
-      parsed.forEach((group, index) => groups.push({ file: `${folder}/${file}`, draft, group, index }));
-    }
-  }
-  return groups;
-}
+const groups = loadSuiteGroups();
 
-const groups = loadGroups();
-
-async function runGroup(entry: (typeof groups)[number]) {
+async function runGroup(entry: SuiteEntry) {
   const { group, draft } = entry;
-  // The group's schema in a file of its own, under its draft; the mbox's key `value` refers to it.
-  const schema = typeof group.schema === "object" && group.schema !== null ? { $schema: draft, ...(group.schema as object) } : group.schema;
-  const sources = [
-    { path: "case.json", text: JSON.stringify(schema) },
-    { path: "subject.schema.json", text: JSON.stringify({ $schema: draft, type: "object", properties: { value: { $ref: "case.json" } } }) },
-  ];
+  const sources = suiteSources(entry);
   const expectedRefusal = unimplementedIn(group.schema, draft);
   let files;
   try {
@@ -108,8 +70,7 @@ async function runGroup(entry: (typeof groups)[number]) {
     return { refused: error instanceof GeneratorErrors ? error.errors.map((each) => each.code) : [`internal: ${String(error)}`], expectedRefusal, wrong: [] as string[], unsound: [] as string[] };
   }
   const source = files.find((file) => file.path === "subject.ts")!.text;
-  const javaScript = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText.replace('"@mboxgen/runtime"', JSON.stringify(runtimeUrl));
-  const module = (await import(`data:text/javascript;base64,${Buffer.from(javaScript).toString("base64")}`)) as { subject: { from(provider: object): { value(): unknown } } };
+  const module = await runGeneratedModule<{ subject: { from(provider: object): { value(): unknown } } }>(source);
   const wrong = group.tests
     .filter((test) => (module.subject.from({ asObject: () => ({ value: test.data }) }).value() === test.data) !== test.valid)
     .map((test) => `${test.description} (expected ${test.valid ? "valid" : "invalid"})`);
@@ -143,9 +104,9 @@ describe("JSON Schema Test Suite (drafts 2020-12 and 07)", () => {
   }, 300_000);
 
   it("every vendored file names its source in SOURCE.md", () => {
-    const manifest = readFileSync(join(suiteFolder, "SOURCE.md"), "utf8");
+    const manifest = readFileSync(join(SUITE_FOLDER, "SOURCE.md"), "utf8");
     const unlisted = Object.keys(DRAFT_FOLDERS)
-      .flatMap((folder) => readdirSync(join(suiteFolder, folder)).map((file) => ({ folder, file })))
+      .flatMap((folder) => readdirSync(join(SUITE_FOLDER, folder)).map((file) => ({ folder, file })))
       .filter(({ folder, file }) => !manifest.split("\n").some((line) => line.includes(`${folder}/`) && line.includes(`\`${file}\``) || line.includes(`\`${folder}/${file}\``)));
     expect(unlisted).toEqual([]);
   });

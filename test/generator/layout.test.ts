@@ -5,14 +5,13 @@
  * built to cross the 80-column boundary everywhere a line can break: long and short names, keys,
  * string and number literals, defaults of every JSON shape, wide and hostile characters.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { format } from "prettier";
 import { describe, expect, it } from "vitest";
 import { propertyKey } from "../../generator/emit/layout.js";
 import { generate, GeneratorErrors } from "../../generator/index.js";
-import { fixtureCases, generateFixture, repositoryRoot } from "../support/fixtures.js";
+import { fixtureCases, generateFixture } from "../support/fixtures.js";
+import { loadSuiteGroups, suiteSources } from "../support/json-schema-test-suite.js";
 import { rootSchema, schemaCaseArbitrary } from "../support/schema-arbitrary.js";
 
 const RUNS = Number(process.env.MBOXGEN_LAYOUT_RUNS ?? 40);
@@ -95,27 +94,19 @@ describe("generated files are already formatted as prettier formats them", () =>
   });
 
   it("every JSON Schema Test Suite schema mboxgen accepts: prettier changes nothing", async () => {
-    const suite = join(repositoryRoot, "fixtures/json-schema-test-suite");
-    const drafts = { "draft2020-12": "https://json-schema.org/draft/2020-12/schema", draft7: "http://json-schema.org/draft-07/schema#" };
     const changes: string[] = [];
     let accepted = 0;
-    for (const [folder, draft] of Object.entries(drafts)) {
-      for (const file of readdirSync(join(suite, folder))) {
-        for (const group of JSON.parse(readFileSync(join(suite, folder, file), "utf8")) as Array<{ description: string; schema: unknown }>) {
-          const schema = typeof group.schema === "object" && group.schema !== null ? { $schema: draft, ...group.schema } : group.schema;
-          const subject = { $schema: draft, type: "object", properties: { value: { $ref: "case.json" } } };
-          let files;
-          try {
-            ({ files } = await generate({ schemas: [{ path: "case.json", text: JSON.stringify(schema) }, { path: "subject.schema.json", text: JSON.stringify(subject) }] }));
-          } catch (error) {
-            // Groups with keywords mboxgen refuses print nothing (json-schema-test-suite.test.ts checks which).
-            if (error instanceof GeneratorErrors) continue;
-            throw error;
-          }
-          accepted += 1;
-          for (const change of await changesIn(files.filter((each) => each.path !== "index.ts"))) changes.push(`${folder}/${file} "${group.description}": ${change}`);
-        }
+    for (const entry of loadSuiteGroups()) {
+      let files;
+      try {
+        ({ files } = await generate({ schemas: suiteSources(entry) }));
+      } catch (error) {
+        // Groups with keywords mboxgen refuses print nothing (json-schema-test-suite.test.ts checks which).
+        if (error instanceof GeneratorErrors) continue;
+        throw error;
       }
+      accepted += 1;
+      for (const change of await changesIn(files.filter((each) => each.path !== "index.ts"))) changes.push(`${entry.file} "${entry.group.description}": ${change}`);
     }
     expect(changes).toEqual([]);
     expect(accepted).toBeGreaterThan(200);

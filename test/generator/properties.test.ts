@@ -3,8 +3,6 @@
  * identifiers, escaping keeps data data, random hostile schemas give parseable code, generating
  * twice gives identical bytes, and no stage mutates its input.
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
@@ -269,7 +267,7 @@ describe("mbox names", () => {
 
 describe("keys", () => {
   it("any set of keys either generates a module whose every accessor compiles and is callable, or is refused with catalog errors", async () => {
-    const { createTypeChecker } = await import("../support/type-checker.js");
+    const { createTypeChecker, runGeneratedModule } = await import("../support/type-checker.js");
     const checker = createTypeChecker("test/.virtual-keys");
     // Keys that meet members of objects, of the accessors object, reserved words and each other.
     const pool = ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__", "then", "asObject", "toJSON", "error", "default", "class", "2col", "a b", "a-b", "aB", "A", "a", "value", "from", "fetch", "mbox", "exportName", "attributes", "length", "prototype", "Ключ", "键", "🚀", "$ref", "x-mbox", "__defineGetter__", "isPrototypeOf", "*/", "${x}"];
@@ -287,9 +285,7 @@ describe("keys", () => {
         compiled += 1;
         // The accessor names as the runtime defines them: the module itself, run.
         const source = files.find((file) => file.path === "m.ts")!.text;
-        const runtimeUrl = pathToFileURL(createRequire(import.meta.url).resolve("@mboxgen/runtime")).href;
-        const javaScript = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText.replace('"@mboxgen/runtime"', JSON.stringify(runtimeUrl));
-        const module = (await import(`data:text/javascript;base64,${Buffer.from(javaScript).toString("base64")}`)) as { m: { from(provider: object): object } };
+        const module = await runGeneratedModule<{ m: { from(provider: object): object } }>(source);
         const accessorNames = Object.getOwnPropertyNames(module.m.from({ asObject: () => ({}) })).filter((name) => !["asObject", "toJSON", "error"].includes(name));
         expect(accessorNames).toHaveLength(keys.length);
         const calls = accessorNames.map((name, index) => `export const value${index} = accessors[${JSON.stringify(name)}]();`);

@@ -7,20 +7,14 @@
  * TypeScript cannot express); every generated module compiles; no supported schema is refused.
  * Seeded in CI; `MBOXGEN_SOUNDNESS_RUNS` runs more locally. Shrunk counterexamples are reported.
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
-import type * as TypeScript from "typescript-5.9";
 import { describe, expect, it } from "vitest";
 import { generate, GeneratorErrors } from "../../generator/index.js";
 import { rootSchema, schemaCaseArbitrary, valuesArbitrary, type SchemaCase } from "../support/schema-arbitrary.js";
-import { createTypeChecker, typeScriptLiteral } from "../support/type-checker.js";
+import { createTypeChecker, runGeneratedModule, typeScriptLiteral } from "../support/type-checker.js";
 
-const require = createRequire(import.meta.url);
-const ts = require("typescript-5.9") as typeof TypeScript;
-const runtimeUrl = pathToFileURL(require.resolve("@mboxgen/runtime")).href;
 const RUNS = Number(process.env.MBOXGEN_SOUNDNESS_RUNS ?? 60);
 const checker = createTypeChecker("test/.virtual-soundness");
 
@@ -100,8 +94,7 @@ async function judge(testCase: SchemaCase, values: readonly unknown[]): Promise<
   const ajv = new Validator(options).compile(root);
   const ajvExpressible = new Validator(options).compile(expressible(root) as object);
 
-  const javaScript = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText.replace('"@mboxgen/runtime"', JSON.stringify(runtimeUrl));
-  const module = (await import(`data:text/javascript;base64,${Buffer.from(javaScript).toString("base64")}`)) as { subject: { from(provider: object): { value(): unknown } } };
+  const module = await runGeneratedModule<{ subject: { from(provider: object): { value(): unknown } } }>(source);
 
   const checks = values.map((value, index) => `const value${index}: Exclude<Subject["value"], undefined> = ${typeScriptLiteral(value)};`);
   const diagnostics = checker.check({ "subject.ts": source, "check.ts": [`import type { Subject } from "./subject.js";`, ...checks, ""].join("\n") });

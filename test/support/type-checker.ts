@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type * as TypeScript from "typescript-5.9";
 import { repositoryRoot } from "./fixtures.js";
 
@@ -85,4 +86,15 @@ export function typeScriptLiteral(value: unknown): string {
       .join(", ")} }`;
   }
   return JSON.stringify(value);
+}
+
+const runtimeUrl = pathToFileURL(require.resolve("@mboxgen/runtime")).href;
+
+/**
+ * A generated module, run: transpiled by TypeScript 5.9 and imported, with `@mboxgen/runtime`
+ * resolved as the app would resolve it.
+ */
+export async function runGeneratedModule<Module>(source: string): Promise<Module> {
+  const javaScript = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText.replace('"@mboxgen/runtime"', JSON.stringify(runtimeUrl));
+  return (await import(`data:text/javascript;base64,${Buffer.from(javaScript).toString("base64")}`)) as Module;
 }
