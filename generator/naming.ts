@@ -119,7 +119,7 @@ export function toPascalCase(exportName: string): string {
  * appended where that would be the export name itself (`_2col`, or a configured `Hero`): the
  * index exports both, and one name cannot be a value and a type there.
  */
-export function offerTypeName(exportName: string): string {
+function offerTypeName(exportName: string): string {
   const typeName = toPascalCase(exportName);
   return typeName === exportName ? `${typeName}Offer` : typeName;
 }

@@ -140,7 +140,7 @@ function objectProperty(key: string, value: JsonValue): Doc {
 }
 
 /** An object literal; `expanded` as written with a line break after `{` (prettier keeps that). */
-export function objectLiteral(value: { readonly [key: string]: JsonValue }, expanded = false): Doc {
+function objectLiteral(value: { readonly [key: string]: JsonValue }, expanded = false): Doc {
   const keys = Object.keys(value);
   if (keys.length === 0) return group(["{", "}"]);
   return group(["{", indent([line, join([",", line], keys.map((key) => objectProperty(key, value[key]!)))]), ifBreak(","), line, "}"], { shouldBreak: expanded });

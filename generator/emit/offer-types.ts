@@ -86,7 +86,7 @@ function intersectionDoc(type: TsType & { kind: "intersection" }): Doc {
 }
 
 /** `key?: Type` with its JSDoc, as a member of an interface or a type literal. */
-export function memberDoc(member: TsMember): Doc {
+function memberDoc(member: TsMember): Doc {
   return [...jsDoc(docLines(member.docs, member.constraintsOf)), group([propertyKey(member.key), member.optional ? "?" : "", ":", " ", typeDoc(member.type, "annotation")])];
 }
 

@@ -39,7 +39,7 @@ function isKeyword(type: TsType, name: string): boolean {
 }
 
 /** A union of `members`, flattened, without duplicates, `unknown` when one is `unknown`. */
-export function unionOf(members: readonly TsType[]): TsType {
+function unionOf(members: readonly TsType[]): TsType {
   const flat = members.flatMap((member) => (member.kind === "union" ? member.members : [member])).filter((member) => !isKeyword(member, "never"));
   if (flat.some((member) => isKeyword(member, "unknown"))) return UNKNOWN;
   const unique = uniqueBy(flat, (member) => JSON.stringify(member));
@@ -66,7 +66,7 @@ const JSON_KIND_TYPES: Record<JsonTypeName, TsType> = {
 };
 
 /** The type of one JSON value: literal types, tuples and closed object types. */
-export function literalType(value: JsonValue): TsType {
+function literalType(value: JsonValue): TsType {
   if (value === null) return keyword("null");
   if (Array.isArray(value)) return { kind: "tuple", elements: value.map(literalType) };
   if (typeof value === "object") {

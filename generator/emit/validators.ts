@@ -159,7 +159,7 @@ function buildDefinitionBodies(context: ValidatorContext): void {
  * the same body when there is one (nested checks are shared first, so equal types share whole
  * trees). `$ref` targets have functions of their own (`definitionFunction`) and are not shared.
  */
-export function emitFunction(type: TypeIr, context: ValidatorContext, hint: string): string {
+function emitFunction(type: TypeIr, context: ValidatorContext, hint: string): string {
   const name = uniqueName(context, hint);
   const fn: ValidatorFunction = { name, statements: [] };
   context.functions.push(fn);
