@@ -5,8 +5,9 @@
 const LINE_TERMINATORS = /\r\n|[\r\n\u2028\u2029]/g;
 
 /**
- * Text for the inside of a `/** … *\/` comment: `*\/` cannot end it, `/*` cannot open another
- * (ts-morph's writer tracks comments and would close it), line breaks become plain newlines.
+ * Text for the inside of a `/** … *\/` comment: `*\/` cannot end it, `/*` is written `/\*` so
+ * that no tool tracking comments takes it for the opening of another, line breaks become plain
+ * newlines.
  */
 export function commentText(text: string): string {
   return text.replace(LINE_TERMINATORS, "\n").replace(/\*\//g, "*\\/").replace(/\/\*/g, "/\\*");
