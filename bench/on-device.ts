@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, type Plugin } from "esbuild";
-import { compileArtifact } from "../runtime/decision-engine.js";
+import { compileArtifact } from "../runtime/on-device/decision-engine.js";
 import { largeArtifact, largestShippedArtifact, SCENARIOS, type Artifact } from "./on-device-scenarios.js";
 import { formatBytes, formatRatio, markdownTable, median } from "./stats.js";
 
@@ -131,7 +131,7 @@ export async function benchmarkOnDevice(): Promise<string> {
 
   const onDeviceCode = await bundle('export { createTargetClient } from "./runtime/on-device.ts";', true);
   const onDeviceWhole = await bundle('export { createTargetClient } from "./runtime/on-device.ts";');
-  const suffixTable = await bundle('export { PUBLIC_SUFFIX_TRIE } from "./runtime/public-suffix-list.ts";');
+  const suffixTable = await bundle('export { PUBLIC_SUFFIX_TRIE } from "./runtime/on-device/domains/public-suffix-list.ts";');
   const remoteEntry = await bundle('export { createTargetClient } from "./runtime/index.ts";');
 
   const spread = (ratios: number[]) => `${formatRatio(Math.min(...ratios))}–${formatRatio(Math.max(...ratios))}`;

@@ -6,6 +6,7 @@
 import { buildIr, MAX_DEPTH } from "./build-ir.js";
 import { createGenerateContext, validateConfig, type GenerateContext, type MboxgenConfig } from "./config.js";
 import { emitIndexModule } from "./emit/index-module.js";
+import type { GeneratedFile } from "./emit/generated-file.js";
 import { runModuleJob } from "./emit/module-job.js";
 import { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError, GeneratorErrors, type GeneratorError } from "./errors.js";
@@ -18,6 +19,8 @@ import { normalize } from "./normalize.js";
 import { filesReferencedBy } from "./schema-references.js";
 import { hashParts, hashText, isCurrent, stamp } from "./stamp.js";
 import { GENERATOR_VERSION } from "./version.js";
+
+export type { GeneratedFile } from "./emit/generated-file.js";
 
 /**
  * What `generate` takes.
@@ -39,12 +42,6 @@ export interface GenerateInput {
   regenerateCommand?: string;
   /** The files of a previous run, by path: files whose inputs did not change are reused as they are. */
   previousFiles?: ReadonlyMap<string, string>;
-}
-
-/** One generated file; `path` is relative to the output folder. */
-export interface GeneratedFile {
-  path: string;
-  text: string;
 }
 
 /** What `generate` returns. */

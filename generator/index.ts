@@ -11,7 +11,7 @@ export { GeneratorError, GeneratorErrors, isGeneratorError } from "./errors.js";
 export type { ErrorLocation, GeneratorErrorCode } from "./errors.js";
 export { readSchemaFolder } from "./cli/files.js";
 export { runCli } from "./cli/main.js";
-export type { CliEnvironment } from "./cli/main.js";
+export type { CliEnvironment } from "./cli/environment.js";
 export { GENERATOR_VERSION } from "./version.js";
 export { startEmulator } from "./emulator/emulator.js";
 export type { EmulatorOptions, RunningEmulator } from "./emulator/emulator.js";

@@ -1,11 +1,12 @@
 /**
- * @mboxgen/runtime: a dependency-free Adobe Target Delivery API client whose `getAttributes`
- * behaves like `@adobe/target-nodejs-sdk`'s, plus the support code of generated accessor modules.
- * Imports only web-standard globals (fetch, AbortController, crypto), so it also runs on edge
- * runtimes and in browsers.
+ * Entry `@mboxgen/runtime`: the Delivery API client (`delivery-api/`), whose `getAttributes`
+ * behaves like `@adobe/target-nodejs-sdk`'s, and the support code of generated accessor modules
+ * (`accessors/`), over web-standard plumbing (`platform/`). Only web-standard globals (fetch,
+ * AbortController, crypto), so it also runs on edge runtimes and in browsers. Nothing of
+ * `on-device/` is imported here: an app that decides remotely bundles none of it.
  */
-export { createTargetClient, TargetCookieNames } from "./client.js";
-export type { TargetClient } from "./client.js";
+export { createTargetClient, TargetCookieNames } from "./delivery-api/client.js";
+export type { TargetClient } from "./delivery-api/client.js";
 export type {
   CustomerIdInput,
   GetOffersOptions,
@@ -14,9 +15,9 @@ export type {
   TargetClientOptions,
   TargetLogger,
   TargetResponseEnvelope,
-} from "./client-types.js";
-export { createAttributesProvider } from "./attributes-provider.js";
-export type { AttributesProvider, MboxAttributes } from "./attributes-provider.js";
+} from "./delivery-api/client-types.js";
+export { createAttributesProvider } from "./delivery-api/attributes-provider.js";
+export type { AttributesProvider, MboxAttributes } from "./delivery-api/attributes-provider.js";
 export {
   isTargetError,
   isTargetHttpError,
@@ -30,13 +31,14 @@ export {
   TargetTimeoutError,
   TargetUnsupportedError,
   TargetValidationError,
-} from "./errors.js";
-export type { TargetErrorKind } from "./errors.js";
-export type { FetchFunction, FetchInit, FetchResponse } from "./http.js";
-export type { TargetCookie } from "./target-cookie.js";
-export type * from "./delivery-types.js";
-export { RUNTIME_VERSION } from "./version.js";
-export { defineMbox, getTypedAttributes, hasUniqueItems, isJsonEqual, isJsonObject, isMultipleOf, matchesPattern } from "./accessors.js";
+} from "./platform/errors.js";
+export type { TargetErrorKind } from "./platform/errors.js";
+export type { FetchFunction, FetchInit, FetchResponse } from "./platform/http.js";
+export type { TargetCookie } from "./delivery-api/target-cookie.js";
+export type * from "./delivery-api/delivery-types.js";
+export { RUNTIME_VERSION } from "./platform/version.js";
+export { defineMbox, getTypedAttributes } from "./accessors/define-mbox.js";
+export { hasUniqueItems, isJsonEqual, isJsonObject, isMultipleOf, matchesPattern } from "./accessors/validator-helpers.js";
 export type {
   AccessorOptions,
   AccessorsByExportName,
@@ -50,4 +52,4 @@ export type {
   MboxDescriptor,
   MboxSpec,
   WithDefaults,
-} from "./accessors.js";
+} from "./accessors/define-mbox.js";

@@ -10,7 +10,7 @@ import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { parseJsonDocument } from "../json-document.js";
 import { shippedFile } from "../package-files.js";
 import { assertInputExists } from "./files.js";
-import type { CliEnvironment } from "./main.js";
+import type { CliEnvironment } from "./environment.js";
 
 /** The example activities file mboxgen ships; `emulate` serves it when no `--activities` is given. */
 export const EXAMPLE_ACTIVITIES = "fixtures/example/activities.json";

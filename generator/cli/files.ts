@@ -6,7 +6,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, stat
 import { readdir } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
-import type { GeneratedFile } from "../generate.js";
+import type { GeneratedFile } from "../emit/generated-file.js";
 import type { SchemaSource } from "../json-document.js";
 import { isGeneratedText } from "../stamp.js";
 

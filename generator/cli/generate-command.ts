@@ -6,10 +6,11 @@
 import { watch as watchFiles } from "chokidar";
 import { relative, resolve } from "node:path";
 import type { MboxgenConfig } from "../config.js";
-import { generate, type GeneratedFile } from "../generate.js";
+import type { GeneratedFile } from "../emit/generated-file.js";
+import { generate } from "../generate.js";
 import { loadConfigFile } from "./config-file.js";
 import { assertInputExists, compareOutput, readOutputFolder, readSchemaFolder, replaceOutputFolder, toPosix } from "./files.js";
-import type { CliEnvironment } from "./main.js";
+import type { CliEnvironment } from "./environment.js";
 import { UsageError } from "./usage-error.js";
 
 /** Options of `mboxgen generate` after parsing. */

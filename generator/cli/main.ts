@@ -10,18 +10,8 @@ import { GENERATOR_VERSION } from "../version.js";
 import type { EmulateArguments } from "./emulate-command.js";
 import type { GenerateArguments } from "./generate-command.js";
 import type { SampleArguments } from "./schema-commands.js";
+import type { CliEnvironment } from "./environment.js";
 import { UsageError } from "./usage-error.js";
-
-/** Where the CLI reads and writes; the real process by default, swapped in tests. */
-export interface CliEnvironment {
-  cwd: string;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Ends `--watch`, `emulate` and `sample` (Ctrl-C does the same from a terminal). */
-  signal?: AbortSignal;
-  /** Whether stderr is a terminal (progress bars are drawn only there). */
-  isTerminal?: boolean;
-}
 
 const BUG_REPORT_URL = "https://github.com/mboxgen/mboxgen/issues";
 

@@ -13,7 +13,7 @@ import { describeNetworkFailure } from "../network-failure.js";
 import { sample, type SampleResult } from "../sample/sampler.js";
 import { loadConfigFile } from "./config-file.js";
 import { assertInputExists, toPosix } from "./files.js";
-import type { CliEnvironment } from "./main.js";
+import type { CliEnvironment } from "./environment.js";
 import { checkDrift, createMboxOffers, writeInferredSchemas, type MboxOffers, type SchemaWriteReport } from "./schema-output.js";
 import { UsageError } from "./usage-error.js";
 

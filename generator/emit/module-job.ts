@@ -4,7 +4,7 @@
  */
 import type { GenerateContext } from "../config.js";
 import { format, hasCustomFormatting } from "../format.js";
-import type { GeneratedFile } from "../generate.js";
+import type { GeneratedFile } from "./generated-file.js";
 import type { MboxIr } from "../ir.js";
 import { stamp } from "../stamp.js";
 import { emitMboxModule } from "./mbox-module.js";

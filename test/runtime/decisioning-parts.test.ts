@@ -9,11 +9,11 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeAllocation, hashUnencodedChars } from "../../runtime/allocation.js";
-import { createUrlContext } from "../../runtime/decisioning-context.js";
-import { compileLogic, UnknownOperatorError } from "../../runtime/json-logic.js";
-import { parseDomain } from "../../runtime/parse-domain.js";
-import { createUserContext } from "../../runtime/user-agent.js";
+import { computeAllocation, hashUnencodedChars } from "../../runtime/on-device/allocation.js";
+import { createUrlContext } from "../../runtime/on-device/decisioning-context.js";
+import { compileLogic, UnknownOperatorError } from "../../runtime/on-device/json-logic.js";
+import { parseDomain } from "../../runtime/on-device/domains/parse-domain.js";
+import { createUserContext } from "../../runtime/on-device/user-agent.js";
 import { adobeBundle } from "../support/adobe-bundle.js";
 import { repositoryRoot } from "../support/fixtures.js";
 
@@ -76,9 +76,9 @@ describe("domain parts from the Public Suffix List", () => {
   });
 
   it("the committed table is what the build script writes from Adobe's bundle", () => {
-    const committed = readFileSync(`${repositoryRoot}runtime/public-suffix-list.ts`, "utf8");
-    execFileSync(process.execPath, [`${repositoryRoot}runtime/build-public-suffix-list.mjs`]);
-    expect(readFileSync(`${repositoryRoot}runtime/public-suffix-list.ts`, "utf8")).toBe(committed);
+    const committed = readFileSync(`${repositoryRoot}runtime/on-device/domains/public-suffix-list.ts`, "utf8");
+    execFileSync(process.execPath, [`${repositoryRoot}runtime/on-device/domains/build-public-suffix-list.mjs`]);
+    expect(readFileSync(`${repositoryRoot}runtime/on-device/domains/public-suffix-list.ts`, "utf8")).toBe(committed);
   });
 });
 

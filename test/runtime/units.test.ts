@@ -1,19 +1,19 @@
 /** Unit tests of the runtime's pure parts, with Adobe's own cases where Adobe has them. */
 import { describe, expect, it } from "vitest";
-import { addMboxesToRequest } from "../../runtime/add-mboxes-to-request.js";
-import { createAttributesProvider } from "../../runtime/attributes-provider.js";
-import type { TargetResponseEnvelope } from "../../runtime/client-types.js";
-import { createSupplementalDataId, createUuid32 } from "../../runtime/ids.js";
+import { addMboxesToRequest } from "../../runtime/delivery-api/add-mboxes-to-request.js";
+import { createAttributesProvider } from "../../runtime/delivery-api/attributes-provider.js";
+import type { TargetResponseEnvelope } from "../../runtime/delivery-api/client-types.js";
+import { createSupplementalDataId, createUuid32 } from "../../runtime/platform/ids.js";
 import {
   createTargetCookie,
   extractClusterFromDeviceId,
   extractClusterFromEdgeHost,
   getTargetHost,
   parseTargetCookie,
-} from "../../runtime/target-cookie.js";
-import { parseVisitorCookie } from "../../runtime/visitor-cookie.js";
-import { createDeliveryRequest, type DeliveryRequestInputs } from "../../runtime/delivery-request.js";
-import { endTimeout, startTimeout } from "../../runtime/http.js";
+} from "../../runtime/delivery-api/target-cookie.js";
+import { parseVisitorCookie } from "../../runtime/delivery-api/visitor-cookie.js";
+import { createDeliveryRequest, type DeliveryRequestInputs } from "../../runtime/delivery-api/delivery-request.js";
+import { endTimeout, startTimeout } from "../../runtime/platform/http.js";
 
 describe("addMboxesToRequest (TT/src/utils.spec.js L112-227)", () => {
   it("adds to a request with prefetch: indexes 1, 2, 3", () => {

@@ -4,8 +4,8 @@
  * request carries an IP (or `"unknownIpAddress"`) and nothing else, Target's geo service is asked
  * through the client's `fetch`, with `x-forwarded-for` unless the IP is unknown.
  */
-import type { Geo } from "./delivery-types.js";
-import { setOwn } from "./own-properties.js";
+import type { Geo } from "../delivery-api/delivery-types.js";
+import { setOwn } from "../platform/own-properties.js";
 
 /** The geo service Adobe's engine asks. */
 export const GEO_LOOKUP_URL = "https://assets.adobetarget.com/v1/geo";

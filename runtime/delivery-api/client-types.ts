@@ -1,5 +1,5 @@
 import type { DeliveryRequest, DeliveryResponse } from "./delivery-types.js";
-import type { FetchFunction } from "./http.js";
+import type { FetchFunction } from "../platform/http.js";
 import type { TargetCookie } from "./target-cookie.js";
 
 /** Logging hooks. The runtime never logs on its own; it calls these when given. */

@@ -20,9 +20,9 @@ import {
   type DecisioningContext,
   type ParseDomain,
 } from "./decisioning-context.js";
-import type { DeliveryRequest, MboxRequest, Notification, Option, RequestDetails, ViewRequest } from "./delivery-types.js";
-import { copyOwn, setOwn } from "./own-properties.js";
-import { createUuid32 } from "./ids.js";
+import type { DeliveryRequest, MboxRequest, Notification, Option, RequestDetails, ViewRequest } from "../delivery-api/delivery-types.js";
+import { copyOwn, setOwn } from "../platform/own-properties.js";
+import { createUuid32 } from "../platform/ids.js";
 import { compileLogic, type CompiledLogic } from "./json-logic.js";
 
 const DEFAULT_GLOBAL_MBOX = "target-global-mbox";

@@ -1,5 +1,5 @@
 import type { CustomerId, DeliveryRequest, MboxRequest, Notification, VisitorId } from "./delivery-types.js";
-import { createSupplementalDataId, createUuid32 } from "./ids.js";
+import { createSupplementalDataId, createUuid32 } from "../platform/ids.js";
 import { isNonEmptyArray, isNonEmptyObject, isNonEmptyString } from "./validation.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { DeliveryRequest, MboxRequest } from "./delivery-types.js";
-import { copyOwn } from "./own-properties.js";
+import { copyOwn } from "../platform/own-properties.js";
 
 function mboxesOf(section: { mboxes?: unknown } | undefined): unknown[] | undefined {
   return Array.isArray(section?.mboxes) ? section.mboxes : undefined;

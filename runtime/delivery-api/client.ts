@@ -10,9 +10,9 @@ import type {
 import { createDeliveryRequest, type DeliveryRequestInputs } from "./delivery-request.js";
 import type { CustomerId, DeliveryRequest, DeliveryResponse, MboxResponse, PageLoadResponse } from "./delivery-types.js";
 import { deliveryResponseProblem } from "./delivery-response.js";
-import { TargetResponseError, TargetUnsupportedError, TargetValidationError } from "./errors.js";
-import { postJson, type FetchFunction, type PostJsonOptions, type TimeoutScope } from "./http.js";
-import { createUuid32 } from "./ids.js";
+import { TargetResponseError, TargetUnsupportedError, TargetValidationError } from "../platform/errors.js";
+import { postJson, type FetchFunction, type PostJsonOptions, type TimeoutScope } from "../platform/http.js";
+import { createUuid32 } from "../platform/ids.js";
 import {
   createLocationHintCookie,
   createTargetCookie,
@@ -30,9 +30,9 @@ import {
   validateGetOffersOptions,
   validateSendNotificationsOptions,
 } from "./validation.js";
-import { copyOwn } from "./own-properties.js";
+import { copyOwn } from "../platform/own-properties.js";
 import { getVisitorCookieName, parseVisitorCookie } from "./visitor-cookie.js";
-import { RUNTIME_VERSION } from "./version.js";
+import { RUNTIME_VERSION } from "../platform/version.js";
 
 /**
  * A Target Delivery API client with the methods of Adobe's `TargetClient` that apply server-side.

@@ -4,8 +4,8 @@
  * Nothing is cached: the hash costs well under a microsecond, and Adobe's per-visitor cache is
  * never cleared, so a long-running server's memory grows with its traffic.
  */
-import type { VisitorId } from "./delivery-types.js";
-import { createUuid32 } from "./ids.js";
+import type { VisitorId } from "../delivery-api/delivery-types.js";
+import { createUuid32 } from "../platform/ids.js";
 
 /** MurmurHash3 (x86, 32 bits, seed 0) over UTF-16 code units, signed: Adobe's `hashUnencodedChars`. */
 export function hashUnencodedChars(text: string): number {

@@ -4,7 +4,7 @@
  * path look like an empty activity, so the client rejects it and generated accessors treat it as
  * a failed call (README "Differences"; Adobe's SDK resolves with an empty response).
  */
-import { isJsonObject } from "./accessors.js";
+import { isJsonObject } from "../platform/json.js";
 
 const RESPONSE_FIELDS = ["status", "requestId", "id", "client", "edgeHost", "execute", "prefetch", "notifications", "telemetryServerToken"];
 

@@ -1,6 +1,6 @@
 import type { DeliveryResponse, MboxResponse } from "./delivery-types.js";
 import type { TargetResponseEnvelope } from "./client-types.js";
-import { setOwn } from "./own-properties.js";
+import { setOwn } from "../platform/own-properties.js";
 
 /** The attributes of one mbox: the merged keys of its JSON offers. */
 export type MboxAttributes = Record<string, unknown>;

@@ -2,7 +2,7 @@
  * The on-device decisioning artifact (`rules.json`, TARGET-PROTOCOL.md §10.1), as Target's CDN
  * serves it. Adobe ships these as `DecisioningArtifact.d.ts`; written for mboxgen.
  */
-import type { Option } from "./delivery-types.js";
+import type { Option } from "../delivery-api/delivery-types.js";
 
 /** A metric of a rule's consequence: a display or click event with its token. */
 export interface ArtifactMetric {

@@ -3,10 +3,10 @@
  * over any attributes provider (mboxgen's or Adobe's). Validation itself is generated code, one
  * predicate per attribute; this file only applies it.
  */
-import type { GetOffersOptions } from "./client-types.js";
-import { setOwn } from "./own-properties.js";
-import { deliveryResponseProblem } from "./delivery-response.js";
-import { isTargetError, TargetResponseError } from "./errors.js";
+import type { GetOffersOptions } from "../delivery-api/client-types.js";
+import { setOwn } from "../platform/own-properties.js";
+import { deliveryResponseProblem } from "../delivery-api/delivery-response.js";
+import { isTargetError, TargetResponseError } from "../platform/errors.js";
 
 /** Why an accessor returned its default (or `undefined`) instead of Target's value. */
 export type FallbackReason = "missing" | "invalid" | "target-error";
@@ -260,61 +260,4 @@ export function defineMbox<ExportName extends string, Accessors>(spec: MboxSpec<
   };
   specsOfDescriptors.set(descriptor, spec);
   return Object.freeze(descriptor);
-}
-
-/** A plain JSON object (not an array, not null): the check generated validators use for objects. */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Deep equality of JSON values, for `const` and `enum` members that are objects or arrays. */
-export function isJsonEqual(left: unknown, right: unknown): boolean {
-  if (left === right) return true;
-  if (typeof left !== "object" || typeof right !== "object" || left === null || right === null) return false;
-  if (Array.isArray(left) !== Array.isArray(right)) return false;
-  const leftKeys = Object.keys(left);
-  const rightKeys = Object.keys(right);
-  return (
-    leftKeys.length === rightKeys.length &&
-    leftKeys.every((key) => Object.hasOwn(right, key) && isJsonEqual((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]))
-  );
-}
-
-// Patterns compiled once each: generated validators pass their pattern's text, never code.
-const compiledPatterns = new Map<string, RegExp>();
-
-/** Whether `text` matches the JSON Schema `pattern` (ECMAScript, Unicode mode, unanchored). */
-export function matchesPattern(text: string, pattern: string): boolean {
-  let compiled = compiledPatterns.get(pattern);
-  if (compiled === undefined) compiledPatterns.set(pattern, (compiled = new RegExp(pattern, "u")));
-  return compiled.test(text);
-}
-
-/** Whether no two items of `items` are equal JSON values (`uniqueItems`). */
-export function hasUniqueItems(items: readonly unknown[]): boolean {
-  for (let index = 1; index < items.length; index += 1) {
-    for (let other = 0; other < index; other += 1) if (isJsonEqual(items[index], items[other])) return false;
-  }
-  return true;
-}
-
-// Decimal places of a number as JavaScript prints it: "0.0075" → 4, "1e-7" → 7, "1e+21" → 0.
-function decimalPlaces(value: number): number {
-  const [mantissa = "", exponent] = String(value).split("e");
-  const fraction = mantissa.split(".")[1]?.length ?? 0;
-  return Math.max(0, fraction - Number(exponent ?? 0));
-}
-
-/**
- * Whether `value` is a multiple of `divisor` (`multipleOf`), exactly for decimals: `0.0075` is a
- * multiple of `0.0001`, though `0.0075 / 0.0001` is `75.00000000000001` in floating point.
- */
-export function isMultipleOf(value: number, divisor: number): boolean {
-  if (Number.isInteger(value / divisor)) return true;
-  const places = Math.max(decimalPlaces(value), decimalPlaces(divisor));
-  if (places > 15) return false;
-  const scale = 10 ** places;
-  const scaledValue = Math.round(value * scale);
-  const scaledDivisor = Math.round(divisor * scale);
-  return Number.isSafeInteger(scaledValue) && scaledDivisor !== 0 && scaledValue % scaledDivisor === 0;
 }

@@ -4,9 +4,9 @@
  * parameters (dotted names unflattened, `_lc` twins of strings). Parts are built only when the
  * artifact's rules read them (or a trace asks for all of them).
  */
-import type { Address, Context, Geo } from "./delivery-types.js";
-import { setOwn } from "./own-properties.js";
-import type { DomainParts } from "./parse-domain.js";
+import type { Address, Context, Geo } from "../delivery-api/delivery-types.js";
+import { setOwn } from "../platform/own-properties.js";
+import type { DomainParts } from "./domains/parse-domain.js";
 import { createUserContext, type UserContext } from "./user-agent.js";
 
 /** Replaces the Public Suffix List lookup: Adobe's `parseDomainImpl` option. */

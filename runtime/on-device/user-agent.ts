@@ -3,7 +3,7 @@
  * `user.platform`), with the matchers of Adobe's target-tools, first match wins, client hints
  * filling in what the user agent does not say (TARGET-PROTOCOL.md §10.2).
  */
-import type { Context } from "./delivery-types.js";
+import type { Context } from "../delivery-api/delivery-types.js";
 
 const UNKNOWN = "unknown";
 

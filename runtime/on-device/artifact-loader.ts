@@ -4,8 +4,8 @@
  * that reuses the last artifact, the obfuscated `.bin` format, and the version check.
  */
 import type { DecisioningArtifact } from "./artifact-types.js";
-import { TargetArtifactError } from "./errors.js";
-import { fetchWithRetries, type FetchResponse, type PostJsonOptions } from "./http.js";
+import { TargetArtifactError } from "../platform/errors.js";
+import { fetchWithRetries, type FetchResponse, type PostJsonOptions } from "../platform/http.js";
 
 /** Where Adobe's SDK looks for the artifact when no `artifactLocation` is given. */
 const CDN = "https://assets.adobetarget.com";

@@ -1,0 +1,113 @@
+/**
+ * The house's shape, held by the import graph (STYLE.md §1): no import cycles anywhere; the
+ * runtime's folders depend inward only (platform ← delivery-api ← accessors, on-device); the
+ * runtime imports no package and nothing outside itself; the generator and the OpenFeature
+ * package reach the runtime by its package name only; the runtime's entry files are thin (only
+ * re-exports); the remote-only entry reaches nothing of on-device/.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type * as TypeScript from "typescript-5.9";
+import { describe, expect, it } from "vitest";
+import { repositoryRoot } from "../support/fixtures.js";
+import { findImportCycles, reachableFrom, readImportGraph, type ImportGraph } from "../support/import-graph.js";
+
+const ts = createRequire(import.meta.url)("typescript-5.9") as typeof TypeScript;
+const graph = readImportGraph();
+
+/** The runtime's folders and the runtime folders each may import (its own included). */
+const RUNTIME_LAYERS: Record<string, readonly string[]> = {
+  "runtime/platform": ["runtime/platform"],
+  "runtime/delivery-api": ["runtime/platform", "runtime/delivery-api"],
+  "runtime/accessors": ["runtime/platform", "runtime/delivery-api", "runtime/accessors"],
+  "runtime/on-device/domains": ["runtime/on-device/domains"],
+  "runtime/on-device": ["runtime/platform", "runtime/delivery-api", "runtime/on-device"],
+  "runtime/web-sdk": ["runtime/platform", "runtime/delivery-api", "runtime/accessors", "runtime/web-sdk"],
+};
+
+const folderOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
+
+// The most specific layer a file belongs to (on-device/domains before on-device).
+function layerOf(file: string): string | undefined {
+  return Object.keys(RUNTIME_LAYERS)
+    .filter((layer) => folderOf(file) === layer || folderOf(file).startsWith(`${layer}/`))
+    .sort((left, right) => right.length - left.length)[0];
+}
+
+/** Imports that break the runtime's layering, as `file → target`. */
+function layeringViolations(importGraph: ImportGraph): string[] {
+  const violations: string[] = [];
+  for (const [file, edges] of importGraph) {
+    if (!file.startsWith("runtime/")) continue;
+    const layer = layerOf(file);
+    for (const edge of edges) {
+      if (edge.target === undefined) {
+        violations.push(`${file} → ${edge.specifier} (the runtime has no dependencies: only relative imports of its own files)`);
+        continue;
+      }
+      if (!edge.target.startsWith("runtime/")) {
+        violations.push(`${file} → ${edge.target} (outside the runtime package)`);
+        continue;
+      }
+      // Top-level files are the entries; they may import any folder.
+      if (layer === undefined) continue;
+      const targetLayer = layerOf(edge.target);
+      const allowed = RUNTIME_LAYERS[layer]!;
+      if (targetLayer === undefined || !allowed.some((folder) => targetLayer === folder || targetLayer.startsWith(`${folder}/`))) {
+        violations.push(`${file} → ${edge.target} (${layer} may import only ${allowed.join(", ")})`);
+      }
+    }
+  }
+  return violations;
+}
+
+describe("import graph", () => {
+  it(`has no cycles (${graph.size} files)`, () => {
+    expect(graph.size).toBeGreaterThan(100);
+    expect(findImportCycles(graph).map((cycle) => cycle.join(" → "))).toEqual([]);
+  });
+
+  it("finds a cycle when there is one (negative control)", () => {
+    const withCycle: ImportGraph = new Map([
+      ["a.ts", [{ specifier: "./b.js", target: "b.ts" }]],
+      ["b.ts", [{ specifier: "./c.js", target: "c.ts" }]],
+      ["c.ts", [{ specifier: "./a.js", target: "a.ts" }, { specifier: "./d.js", target: "d.ts" }]],
+      ["d.ts", [{ specifier: "./d.js", target: "d.ts" }]],
+      ["e.ts", [{ specifier: "./a.js", target: "a.ts" }]],
+    ]);
+    expect(findImportCycles(withCycle).map((cycle) => cycle.join(" → ")).sort()).toEqual(["a.ts → b.ts → c.ts → a.ts", "d.ts → d.ts"]);
+  });
+
+  it("keeps the runtime's folders layered, dependency-free and self-contained", () => {
+    expect(layeringViolations(graph)).toEqual([]);
+    const broken: ImportGraph = new Map([
+      ["runtime/platform/http.ts", [{ specifier: "../delivery-api/client.js", target: "runtime/delivery-api/client.ts" }]],
+      ["runtime/delivery-api/client.ts", [{ specifier: "left-pad", target: undefined }]],
+      ["runtime/on-device/domains/parse-domain.ts", [{ specifier: "../client.js", target: "runtime/on-device/client.ts" }]],
+    ]);
+    expect(layeringViolations(broken)).toHaveLength(3);
+  });
+
+  it("the generator and the OpenFeature package reach the runtime by its package name only", () => {
+    const reachingIn = [...graph].flatMap(([file, edges]) =>
+      (file.startsWith("generator/") || file.startsWith("openfeature/")) ? edges.filter((edge) => edge.target?.startsWith("runtime/")).map((edge) => `${file} → ${edge.specifier}`) : [],
+    );
+    expect(reachingIn).toEqual([]);
+    // And the runtime never imports the generator (covered by the layering: nothing outside runtime/).
+  });
+
+  it("the runtime's entry files only re-export", () => {
+    for (const entry of ["runtime/index.ts", "runtime/on-device.ts"]) {
+      const source = ts.createSourceFile(entry, readFileSync(join(repositoryRoot, entry), "utf8"), ts.ScriptTarget.ES2022);
+      const logic = source.statements.filter((statement) => !ts.isExportDeclaration(statement)).map((statement) => statement.getText(source).slice(0, 60));
+      expect(logic, entry).toEqual([]);
+    }
+  });
+
+  it("the remote-only entry reaches nothing of on-device/", () => {
+    const reached = [...reachableFrom(graph, "runtime/index.ts")];
+    expect(reached.filter((file) => file.startsWith("runtime/on-device"))).toEqual([]);
+    expect(reached).toContain("runtime/delivery-api/client.ts");
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * The runtime's public API, held: every name each entry exports (values and types, as TypeScript
+ * sees them) and the package's `exports` map. A re-layout of the runtime's folders must not change
+ * either; a new export is added here on purpose.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type * as TypeScript from "typescript-5.9";
+import { describe, expect, it } from "vitest";
+import { repositoryRoot } from "../support/fixtures.js";
+
+const ts = createRequire(import.meta.url)("typescript-5.9") as typeof TypeScript;
+
+const REMOTE_ENTRY = [
+    "AccessorOptions", "AccessorsByExportName", "Address", "AttributeSpec", "AttributesClient", "AttributesProvider",
+    "AttributesSource", "ChannelType", "Context", "CustomerId", "CustomerIdInput", "DeliveryRequest",
+    "DeliveryResponse", "ExecuteRequest", "FallbackEvent", "FallbackReason", "FetchFunction", "FetchInit",
+    "FetchResponse", "Geo", "GetOffersOptions", "JsonValue", "MboxAccessors", "MboxAccessorsBase", "MboxAttributes",
+    "MboxDescriptor", "MboxRequest", "MboxResponse", "MboxSpec", "Notification", "Option", "Order",
+    "PageLoadResponse", "PrefetchRequest", "QaMode", "RUNTIME_VERSION", "RequestDetails", "ResponseMeta",
+    "SendNotificationsOptions", "TargetClient", "TargetClientOptions", "TargetCookie", "TargetCookieNames",
+    "TargetError", "TargetErrorKind", "TargetHttpError", "TargetLogger", "TargetNetworkError",
+    "TargetResponseEnvelope", "TargetResponseError", "TargetTimeoutError", "TargetUnsupportedError",
+    "TargetValidationError", "ViewRequest", "VisitorId", "WithDefaults", "createAttributesProvider",
+    "createTargetClient", "defineMbox", "getTypedAttributes", "hasUniqueItems", "isJsonEqual", "isJsonObject",
+    "isMultipleOf", "isTargetError", "isTargetHttpError", "isTargetNetworkError", "isTargetResponseError",
+    "isTargetTimeoutError", "matchesPattern",
+];
+
+/** The on-device entry exports everything of the remote one, and these. */
+const ON_DEVICE_ADDITIONS = [
+    "ArtifactMetric", "ArtifactRule", "DecisioningArtifact", "DecisioningMethod", "DomainParts",
+    "OnDeviceClientOptions", "OnDeviceGetOffersOptions", "OnDeviceTargetClient", "TargetArtifactError", "TargetEvent",
+    "TargetEvents", "TargetNotReadyError", "parseDomain",
+];
+
+function exportedNames(entry: string): string[] {
+  const path = join(repositoryRoot, entry);
+  const program = ts.createProgram([path], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(path)!)!;
+  return checker.getExportsOfModule(moduleSymbol).map((symbol) => symbol.name).sort();
+}
+
+describe("@mboxgen/runtime's public API", () => {
+  it("the remote entry exports exactly its names", () => {
+    expect(exportedNames("runtime/index.ts")).toEqual(REMOTE_ENTRY);
+  });
+
+  it("the on-device entry exports the remote entry's names and its own", () => {
+    expect(exportedNames("runtime/on-device.ts")).toEqual([...REMOTE_ENTRY, ...ON_DEVICE_ADDITIONS].sort());
+  });
+
+  it("the package exports the entries at the same paths", () => {
+    const manifest = JSON.parse(readFileSync(join(repositoryRoot, "runtime/package.json"), "utf8")) as { exports: Record<string, unknown> };
+    expect(manifest.exports).toEqual({
+      ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
+      "./on-device": { types: "./dist/on-device.d.ts", default: "./dist/on-device.js" },
+      "./package.json": "./package.json",
+    });
+  });
+});
