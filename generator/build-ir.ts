@@ -7,12 +7,14 @@
  */
 import { isMultipleOf } from "@mboxgen/runtime";
 import type { MboxConfig } from "./config.js";
+import { closestMatch } from "./did-you-mean.js";
 import { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError, GeneratorError } from "./errors.js";
 import { type AttributeIr, type DefinitionIr, type DocsIr, type JsonTypeName, type JsonValue, type MboxIr, type PropertyIr, type TypeIr } from "./ir.js";
 import { locate, type JsonDocument } from "./json-document.js";
 import { describeJson, isPlainObject as isSchemaObject, jsonKey, nestsDeeperThan, uniqueJsonValues } from "./json-values.js";
 import type { LoadedMbox } from "./load.js";
+import { reduceRings } from "./rings.js";
 import { resolveReference, schemaId, type SchemaAt } from "./schema-references.js";
 
 /** Keywords that change what a value may be and that mboxgen does not implement: each is a SCHEMA_UNSUPPORTED_KEYWORD error. */
@@ -74,7 +76,7 @@ const KEYWORDS_BY_TYPE: ReadonlyArray<[JsonTypeName, readonly string[]]> = [
 const TYPE_NAMES = new Set(["string", "number", "integer", "boolean", "null", "object", "array"]);
 
 /** JSON Schema drafts by what mboxgen reads differently: draft-07 and before ignore `$ref` siblings. */
-type Draft = "draft-07" | "2020-12";
+export type Draft = "draft-07" | "2020-12";
 
 type Schema = Record<string, unknown>;
 
@@ -84,10 +86,20 @@ function child(at: SchemaAt, ...segments: string[]): SchemaAt {
   return { document: at.document, segments: [...at.segments, ...segments], schema };
 }
 
-/** The draft a document is written in: its `$schema`, else 2020-12. */
-function draftOf(document: JsonDocument): Draft {
-  const declared = isSchemaObject(document.value) ? document.value.$schema : undefined;
-  return typeof declared === "string" && /draft-0[3-7]\b/.test(declared) ? "draft-07" : "2020-12";
+/**
+ * The dialects mboxgen reads, by meta-schema URI (a trailing `#` is the same URI). Any other
+ * `$schema` (draft-04 or -06, 2019-09, a custom meta-schema or vocabulary, a typo) is an error:
+ * read as one of these, its keywords could mean something else without anyone noticing.
+ */
+export const DIALECTS: ReadonlyMap<string, Draft> = new Map([
+  ["https://json-schema.org/draft/2020-12/schema", "2020-12"],
+  ["http://json-schema.org/draft-07/schema", "draft-07"],
+  ["https://json-schema.org/draft-07/schema", "draft-07"],
+]);
+
+/** The draft a `$schema` value names, or `undefined` for one mboxgen does not read. */
+export function dialectOf(uri: unknown): Draft | undefined {
+  return typeof uri === "string" ? DIALECTS.get(uri.endsWith("#") ? uri.slice(0, -1) : uri) : undefined;
 }
 
 /** The JSDoc-worthy annotations of a schema. */
@@ -106,7 +118,12 @@ export function docsOf(schema: unknown): DocsIr {
 // What to name a definition's type after: its title, else its pointer's last name, else its file.
 function nameHintOf(at: SchemaAt): string {
   if (isSchemaObject(at.schema) && typeof at.schema.title === "string" && at.schema.title.trim() !== "") return at.schema.title;
-  const named = [...at.segments].reverse().find((segment) => !/^\d+$/.test(segment) && !["$defs", "definitions", "properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"].includes(segment));
+  // A keyword is no name, except as the name of a definition or a property (`$defs/items`, `properties/allOf`).
+  const named = [...at.segments].reverse().find((segment, index, reversed) => {
+    const parent = reversed[index + 1];
+    if (parent === "$defs" || parent === "definitions" || parent === "properties") return true;
+    return !/^\d+$/.test(segment) && !["$defs", "definitions", "properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"].includes(segment);
+  });
   if (named !== undefined) return named;
   const file = at.document.path.slice(at.document.path.lastIndexOf("/") + 1);
   return file.replace(/(\.schema)?\.json$/, "");
@@ -132,6 +149,29 @@ class TypeBuilder {
     private readonly documents: ReadonlyMap<string, JsonDocument>,
     readonly diagnostics: Diagnostics,
   ) {}
+
+  readonly #drafts = new Map<JsonDocument, Draft>();
+
+  /** The draft a document is written in: its `$schema`, else 2020-12; an unknown `$schema` is reported once per document. */
+  draftOf(document: JsonDocument): Draft {
+    let draft = this.#drafts.get(document);
+    if (draft !== undefined) return draft;
+    const declared = isSchemaObject(document.value) && Object.hasOwn(document.value, "$schema") ? document.value.$schema : undefined;
+    draft = declared === undefined ? "2020-12" : dialectOf(declared);
+    if (draft === undefined) {
+      const at: SchemaAt = { document, segments: [], schema: document.value };
+      if (typeof declared !== "string") this.invalid(at, "$schema", "the URI of a meta-schema");
+      else {
+        // Another official draft is no typo: the fix says which draft to name instead.
+        const isOtherDraft = /json-schema\.org\/(draft-0\d|draft\/\d{4}-\d\d)\/schema#?$/.test(declared);
+        const nearest = isOtherDraft ? undefined : closestMatch(declared.replace(/#$/, ""), DIALECTS.keys());
+        this.fail(at, ["$schema"], (location) => createGeneratorError("SCHEMA_UNKNOWN_DIALECT", { uri: declared, nearest }, location));
+      }
+      draft = "2020-12";
+    }
+    this.#drafts.set(document, draft);
+    return draft;
+  }
 
   fail(at: SchemaAt, extra: string[], error: (location: ReturnType<typeof locate>) => GeneratorError): TypeIr {
     this.diagnostics.report(error(locate(at.document, [...at.segments, ...extra])));
@@ -187,6 +227,11 @@ class TypeBuilder {
       return this.fail(at, [], (location) => createGeneratorError("SCHEMA_NOT_AN_OBJECT", { found: describeJson(schema) }, location));
     }
     this.checkKeywords(at, UNSUPPORTED_KEYWORDS);
+    const draft = this.draftOf(at.document);
+    // A $schema inside a schema would switch the dialect of that part.
+    if (at.segments.length > 0 && Object.hasOwn(schema, "$schema") && dialectOf(schema.$schema) !== draft) {
+      this.fail(at, ["$schema"], (location) => createGeneratorError("SCHEMA_UNSUPPORTED_KEYWORD", { keyword: "$schema (inside a schema, naming another dialect)" }, location));
+    }
     // An $id inside a schema starts a resource whose $refs resolve against it, which mboxgen does not do.
     if (at.segments.length > 0 && Object.hasOwn(schema, "$id")) {
       this.fail(at, ["$id"], (location) => createGeneratorError("SCHEMA_UNSUPPORTED_KEYWORD", { keyword: "$id (inside a schema)" }, location));
@@ -195,7 +240,7 @@ class TypeBuilder {
       this.fail(at, ["items"], (location) => createGeneratorError("SCHEMA_UNSUPPORTED_KEYWORD", { keyword: "items (as an array of tuple schemas)" }, location));
     }
 
-    if (schema.$ref !== undefined && draftOf(at.document) === "draft-07") {
+    if (schema.$ref !== undefined && draft === "draft-07") {
       // Draft-07 ignores what stands beside a $ref; validators such as ajv apply it. Neither reading is
       // safe to pick silently.
       const siblings = Object.keys(schema).filter((keyword) => keyword !== "$ref" && !ANNOTATION_KEYWORDS.has(keyword) && !keyword.startsWith("x-"));
@@ -262,12 +307,25 @@ class TypeBuilder {
     return { kind: "ref", id };
   }
 
-  /** Builds every definition referenced so far, and those they reference, each from the top. */
+  /**
+   * Builds every definition referenced so far, and those they reference, each from the top; then
+   * reduces the `$ref` rings among them that never reach a nested value (rings.ts), or refuses them.
+   */
   buildDefinitions(): void {
     // An array's iterator reads its length at every step: definitions registered while building
     // one are appended and built in this same loop.
     for (const [definition, target] of this.#unbuilt) definition.type = this.buildShape(target);
+    const built = new Map(this.#unbuilt.map(([, target]) => [schemaId(target), target]));
     this.#unbuilt.length = 0;
+    const { types, problems } = reduceRings(this.definitions, [...built.keys()]);
+    for (const [id, type] of types) this.definitions.get(id)!.type = type;
+    for (const { ring, reason, component } of problems) {
+      const first = built.get(ring[0]!)!;
+      // What is refused stands for any value, so that later stages meet no ring.
+      for (const id of component) this.definitions.get(id)!.type = { kind: "any" };
+      const shown = ring.map((id) => (id.startsWith(`${first.document.path}#`) ? id.slice(first.document.path.length) : id));
+      this.fail(first, [], (location) => createGeneratorError("SCHEMA_REF_RING", { ring: shown, reason }, location));
+    }
   }
 
   /**
@@ -543,6 +601,7 @@ export function withReferencedAnnotations(at: SchemaAt, documents: ReadonlyMap<s
 export function buildIr(loaded: LoadedMbox, documents: ReadonlyMap<string, JsonDocument>, mboxConfig: MboxConfig | undefined, diagnostics: Diagnostics): MboxIr {
   const builder = new TypeBuilder(documents, diagnostics);
   const root: SchemaAt = { document: loaded.document, segments: [], schema: loaded.document.value };
+  builder.draftOf(loaded.document);
   // The root lists the offer's keys; combinators there would leave no keys to generate accessors for.
   builder.checkKeywords(root, [...UNSUPPORTED_KEYWORDS, "$ref", "anyOf", "oneOf", "allOf", "enum", "const"]);
   const rootType = builder.object(root);

@@ -5,6 +5,7 @@
  * Message format (STYLE.md §5): `<file>[:line:col] <json-pointer>: <what is wrong>; <how to fix> [CODE]`.
  */
 import { shippedFile } from "./package-files.js";
+import type { RingProblemReason } from "./rings.js";
 
 /** The parameters each error code needs. */
 export interface ErrorParameters {
@@ -17,6 +18,8 @@ export interface ErrorParameters {
   SCHEMA_UNKNOWN_TYPE: { type: string };
   SCHEMA_REF_SIBLINGS: { keywords: string[] };
   SCHEMA_TOO_DEEP: { what: "schema" | "value" | "references"; limit: number };
+  SCHEMA_REF_RING: { ring: string[]; reason: RingProblemReason };
+  SCHEMA_UNKNOWN_DIALECT: { uri: string; nearest: string | undefined };
   REF_NOT_FOUND: { ref: string; targetFile: string };
   REF_POINTER_NOT_FOUND: { ref: string; targetFile: string };
   REF_UNSUPPORTED: { ref: string };
@@ -86,6 +89,25 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
         : what === "value"
           ? `shorten it to at most ${limit} levels`
           : "shorten the chains of $refs that pass through allOf, anyOf or oneOf",
+  }),
+  SCHEMA_REF_RING: ({ ring, reason }) => {
+    const shown = ring.length <= 9 ? ring.join(" → ") : `${ring.slice(0, 8).join(" → ")} → … (${ring.length - 1} definitions) → ${ring[ring.length - 1]}`;
+    const why =
+      reason === "oneOf"
+        ? "it passes through oneOf, which counts the members a value matches, so the schema contradicts itself (a value would match it exactly when it does not)"
+        : reason === "empty"
+          ? "read as mboxgen reads such rings (what a value can be shown to match without going round the ring), no value matches it"
+          : "it is too large for mboxgen to unfold";
+    return {
+      problem: `the $refs ${shown} lead back to where they start without passing through a property or an array item, so the schema checks the same value against itself; ${why}`,
+      fix: 'make the recursion pass through "properties" or "items" (a nested value), or remove the $ref that leads back',
+    };
+  },
+  SCHEMA_UNKNOWN_DIALECT: ({ uri, nearest }) => ({
+    problem: `"$schema" names ${JSON.stringify(uri)}, a dialect mboxgen does not read: it reads JSON Schema draft 2020-12 ("https://json-schema.org/draft/2020-12/schema", also when there is no "$schema") and draft-07 ("http://json-schema.org/draft-07/schema#"), and reading a schema as another draft could change what its keywords mean`,
+    fix: nearest
+      ? `if you meant ${JSON.stringify(nearest)}, write it so; if the schema means the same in one of those drafts, name that one`
+      : 'if the schema means the same in one of those drafts (a draft-04 or draft-06 schema usually does in draft-07, a 2019-09 one in 2020-12), name that draft in "$schema"',
   }),
   SCHEMA_REF_SIBLINGS: ({ keywords }) => ({
     problem: `JSON Schema draft-07 ignores the keywords beside a $ref (${keywords.map((keyword) => `"${keyword}"`).join(", ")}), though validators such as ajv apply them`,

@@ -116,6 +116,31 @@ function mergeObjects(left: TypeIr & { kind: "object" }, right: TypeIr & { kind:
   return merged;
 }
 
+// Merges two array types that must both hold: every item meets both item schemas, bounds meet.
+// TypeScript reads `A[] & B[]` loosely (an intersection switches off its weak-type check), so one
+// array of `A & B` is also the exact type.
+function mergeArrays(left: TypeIr & { kind: "array" }, right: TypeIr & { kind: "array" }): TypeIr & { kind: "array" } {
+  const merged: TypeIr & { kind: "array" } = { kind: "array", items: { kind: "allOf", members: [left.items, right.items] } };
+  const minItems = Math.max(left.minItems ?? 0, right.minItems ?? 0);
+  const maxItems = Math.min(left.maxItems ?? Infinity, right.maxItems ?? Infinity);
+  if (minItems > 0) merged.minItems = minItems;
+  if (maxItems !== Infinity) merged.maxItems = maxItems;
+  if (left.uniqueItems || right.uniqueItems) merged.uniqueItems = true;
+  return merged;
+}
+
+/** A rule that merges the `allOf` members of one kind into one member of that kind (when there are two or more). */
+function mergeAllOfMembers<Kind extends "object" | "array">(kind: Kind, merge: (left: TypeIr & { kind: Kind }, right: TypeIr & { kind: Kind }) => TypeIr & { kind: Kind }): Rule {
+  return (type) => {
+    if (type.kind !== "allOf") return type;
+    const same = type.members.filter((member): member is TypeIr & { kind: Kind } => member.kind === kind);
+    if (same.length < 2) return type;
+    const merged = same.reduce(merge);
+    const rest = type.members.filter((member) => member.kind !== kind);
+    return rest.length === 0 ? merged : { kind: "allOf", members: [merged, ...rest] };
+  };
+}
+
 function withoutKey<T extends TypeIr, K extends keyof T>(type: T, key: K): T {
   const copy = { ...type };
   delete copy[key];
@@ -185,14 +210,11 @@ export const normalizationRules: ReadonlyArray<readonly [name: string, rule: Rul
   ],
   [
     "objects in an allOf merge into one object",
-    (type) => {
-      if (type.kind !== "allOf") return type;
-      const objects = type.members.filter((member): member is TypeIr & { kind: "object" } => member.kind === "object");
-      if (objects.length < 2) return type;
-      const merged = objects.reduce(mergeObjects);
-      const rest = type.members.filter((member) => member.kind !== "object");
-      return rest.length === 0 ? merged : { kind: "allOf", members: [merged, ...rest] };
-    },
+    mergeAllOfMembers("object", mergeObjects),
+  ],
+  [
+    "arrays in an allOf merge into one array",
+    mergeAllOfMembers("array", mergeArrays),
   ],
   [
     "enum and const members of an anyOf merge into one",

@@ -38,7 +38,7 @@ export type { TargetCookie } from "./delivery-api/target-cookie.js";
 export type * from "./delivery-api/delivery-types.js";
 export { RUNTIME_VERSION } from "./platform/version.js";
 export { defineMbox, getTypedAttributes } from "./accessors/define-mbox.js";
-export { hasUniqueItems, isJsonEqual, isJsonObject, isMultipleOf, matchesPattern } from "./accessors/validator-helpers.js";
+export { hasUniqueItems, includesJsonEqual, isJsonEqual, isJsonObject, isMultipleOf, matchesAll, matchesAny, matchesExactlyOne, matchesPattern } from "./accessors/validator-helpers.js";
 export type {
   AccessorOptions,
   AccessorsByExportName,

@@ -28,7 +28,7 @@ import {
 import { emitOfferTypes, interfaceBodyDoc, typeArgumentsDoc, typeDoc } from "./offer-types.js";
 import { fileHeader } from "./templates.js";
 import type { TsType } from "./ts-types.js";
-import { createValidatorContext, emitAttributeCheck, validatorDoc } from "./validators.js";
+import { constantDoc, createValidatorContext, emitAttributeCheck, validatorDoc } from "./validators.js";
 
 const BLANK_LINE: Doc = [hardline, hardline];
 
@@ -123,6 +123,6 @@ export function emitMboxModule(ir: MboxIr, context: GenerateContext): string {
   const validators = createValidatorContext(ir.definitions);
   const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitAttributeCheck(attribute.type, validators, `$is${toPascalCase(attribute.accessorName)}`)));
   const imports = ["defineMbox", ...[...validators.helpers].sort(), "type MboxAccessors"];
-  const statements: Doc[] = [importDoc(imports, context.runtimeImport), ...emitOfferTypes(ir), accessorsInterfaceDoc(ir), descriptorDoc(ir, specs), ...validators.functions.map(validatorDoc)];
+  const statements: Doc[] = [importDoc(imports, context.runtimeImport), ...emitOfferTypes(ir), accessorsInterfaceDoc(ir), descriptorDoc(ir, specs), ...validators.constants.map(constantDoc), ...validators.functions.map(validatorDoc)];
   return fileHeader(ir.sourcePath, context.regenerateCommand) + printDocument([join(BLANK_LINE, statements), hardline]);
 }

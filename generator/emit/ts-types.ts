@@ -7,6 +7,7 @@
  */
 import { JSON_TYPE_NAMES, type DefinitionIr, type DocsIr, type JsonTypeName, type JsonValue, type TypeIr } from "../ir.js";
 import { uniqueBy } from "../json-values.js";
+import { jsonTypesOf } from "../normalize.js";
 
 /** A TypeScript type. */
 export type TsType =
@@ -103,10 +104,67 @@ export function projectType(type: TypeIr, definitions: ReadonlyMap<string, Defin
     case "oneOf":
       return closeUnionMembers(unionOf(type.members.map(project)));
     case "allOf":
-      return intersectionOf(type.members.map(project));
+      return intersectionOf(withoutRedundantMembers(type.members, definitions).map(project));
     case "ref":
       return { kind: "reference", name: definitions.get(type.id)?.typeName ?? "unknown" };
   }
+}
+
+/**
+ * The JSON types of which the printed type admits every value: `unknown[]` all arrays, a number
+ * with bounds all numbers (TypeScript cannot state the bounds), `{ [k: string]: unknown }` all
+ * objects. A subset is safe: a member is then kept.
+ */
+function freeInTypeScript(type: TypeIr, definitions: ReadonlyMap<string, DefinitionIr>, visiting: ReadonlySet<string> = new Set()): Set<JsonTypeName> {
+  const free = (inner: TypeIr) => freeInTypeScript(inner, definitions, visiting);
+  switch (type.kind) {
+    case "any":
+      return new Set(JSON_TYPE_NAMES);
+    case "string":
+    case "number":
+    case "boolean":
+    case "null":
+      return new Set([type.kind]);
+    case "array":
+      return free(type.items).size === JSON_TYPE_NAMES.length ? new Set(["array"]) : new Set();
+    case "object":
+      return type.properties.length === 0 && (type.additional === "any" || (type.additional !== "none" && free(type.additional).size === JSON_TYPE_NAMES.length)) ? new Set(["object"]) : new Set();
+    case "otherThan":
+      return new Set(JSON_TYPE_NAMES.filter((name) => !type.types.includes(name)));
+    case "anyOf":
+    case "oneOf":
+      return new Set(type.members.flatMap((member) => [...free(member)]));
+    case "allOf": {
+      const [first, ...rest] = type.members.map(free);
+      return new Set([...(first ?? [])].filter((name) => rest.every((other) => other.has(name))));
+    }
+    case "ref": {
+      const definition = definitions.get(type.id);
+      if (!definition || visiting.has(type.id)) return new Set();
+      return freeInTypeScript(definition.type, definitions, new Set([...visiting, type.id]));
+    }
+    default:
+      return new Set();
+  }
+}
+
+/**
+ * An intersection's members without those that add nothing TypeScript can see: a member whose
+ * printed type admits every value of every JSON type the others can be (`unknown[]` beside
+ * `Item[]`, `{ [k: string]: unknown }` beside an object type, `unknown`). Such a member would
+ * only make TypeScript read the intersection loosely: beside `unknown[]`, `Item[]` of an
+ * all-optional `Item` stops rejecting `["a"]` (its weak-type check is off in intersections).
+ * What the member constrains (`minItems`) stays in the validator and the JSDoc.
+ */
+function withoutRedundantMembers(members: readonly TypeIr[], definitions: ReadonlyMap<string, DefinitionIr>): TypeIr[] {
+  const kept = [...members];
+  for (let index = kept.length - 1; index >= 0 && kept.length > 1; index -= 1) {
+    const others = kept.filter((_, other) => other !== index);
+    const othersCanBe = jsonTypesOf({ kind: "allOf", members: others }, definitions);
+    const free = freeInTypeScript(kept[index]!, definitions);
+    if ([...othersCanBe].every((name) => free.has(name))) kept.splice(index, 1);
+  }
+  return kept;
 }
 
 function projectObject(type: TypeIr & { kind: "object" }, definitions: ReadonlyMap<string, DefinitionIr>): TsType {

@@ -6,7 +6,7 @@
  */
 import { utils } from "prettier/doc";
 import type { DefinitionIr, JsonValue, TypeIr } from "../ir.js";
-import { group, hardline, ifBreak, indent, join, jsonValue, line, softline, type Doc } from "./layout.js";
+import { arrayLiteral, breakParent, conditionalGroup, group, hardline, ifBreak, indent, indentIfBreak, join, jsonValue, line, softline, type Doc } from "./layout.js";
 
 const { willBreak } = utils;
 
@@ -72,11 +72,31 @@ export interface ValidatorContext {
   functionsByBody: Map<string, string>;
   /** `$ref` targets' functions named and placed, their bodies not built yet. */
   unbuilt: Array<{ fn: ValidatorFunction; type: TypeIr }>;
+  /** Module-level constants the functions read: large literal sets and long lists of member checks. */
+  constants: ValidatorConstant[];
 }
+
+/**
+ * A module-level constant of the validators. Checks this long would be `||` chains or statement
+ * lists that TypeScript cannot analyse (a 1,000-value enum overflows TypeScript 5's stack; 3,000
+ * is TS2563), so they become data the runtime helpers walk.
+ */
+export type ValidatorConstant =
+  /** `const <name> = new Set<unknown>([...])`: the primitive values of a large enum. */
+  | { kind: "set"; name: string; values: Array<string | number | boolean | null> }
+  /** `const <name> = [...]`: the object and array values of a large enum. */
+  | { kind: "values"; name: string; values: JsonValue[] }
+  /** `const <name> = [f1, f2, ...]`: the member checks of a long anyOf, allOf or oneOf. */
+  | { kind: "checks"; name: string; functions: string[] };
+
+/** More literal values than this are checked through a Set. */
+export const LARGE_LITERAL_SET = 32;
+/** Combinators with more members than this check them through a list of functions. */
+export const LONG_COMBINATOR = 64;
 
 /** A fresh context for one module. */
 export function createValidatorContext(definitions: ReadonlyMap<string, DefinitionIr>): ValidatorContext {
-  return { definitions, functions: [], definitionNames: new Map(), helpers: new Set(), usedNames: new Set(), functionsByBody: new Map(), unbuilt: [] };
+  return { definitions, functions: [], definitionNames: new Map(), helpers: new Set(), usedNames: new Set(), functionsByBody: new Map(), unbuilt: [], constants: [] };
 }
 
 function uniqueName(context: ValidatorContext, base: string): string {
@@ -281,6 +301,7 @@ function statementsOf(type: TypeIr, context: ValidatorContext, name: string): Va
       return [...statements, RETURN_TRUE];
     }
     case "literal":
+      if (type.values.length > LARGE_LITERAL_SET) return [{ kind: "return", value: largeLiteralCheck(type.values, context, name) }];
       return [{ kind: "return", value: type.values.length === 1 ? literalCheck(VALUE, type.values[0]!, context) : { kind: "chain", operator: "||", operands: type.values.map((value) => literalCheck(VALUE, value, context)) } }];
     case "otherThan": {
       const isType: Record<string, Expression> = {
@@ -294,6 +315,47 @@ function statementsOf(type: TypeIr, context: ValidatorContext, name: string): Va
       if (type.types.includes("object")) context.helpers.add("isJsonObject");
       return [...type.types.map((name) => reject(isType[name]!)), RETURN_TRUE];
     }
+    case "anyOf":
+    case "allOf":
+    case "oneOf":
+      if (type.members.length > LONG_COMBINATOR) return [{ kind: "return", value: longCombinatorCheck(type, context, name) }];
+      return combinatorStatements(type, inner);
+    default:
+      return [{ kind: "return", value: checkExpression(type, VALUE, context, `${name}_${(nested += 1)}`) }];
+  }
+}
+
+// Emits: return matchesAny($isX_checks, value); with const $isX_checks = [$isX_1, $isX_2, …]
+function longCombinatorCheck(type: TypeIr & { kind: "anyOf" | "allOf" | "oneOf" }, context: ValidatorContext, name: string): Expression {
+  const functions = type.members.map((member, index) => (member.kind === "ref" ? definitionFunction(member.id, context) : emitFunction(member, context, `${name}_${index + 1}`)));
+  const constant = uniqueName(context, `${name}_checks`);
+  context.constants.push({ kind: "checks", name: constant, functions });
+  const helper = type.kind === "anyOf" ? "matchesAny" : type.kind === "allOf" ? "matchesAll" : "matchesExactlyOne";
+  context.helpers.add(helper);
+  return call(helper, atom(constant), VALUE);
+}
+
+// Emits: $isX_values.has(value) (primitives) || includesJsonEqual($isX_objects, value) (objects and arrays)
+function largeLiteralCheck(values: readonly JsonValue[], context: ValidatorContext, name: string): Expression {
+  const primitives = values.filter((value): value is string | number | boolean | null => typeof value !== "object" || value === null);
+  const structured = values.filter((value) => typeof value === "object" && value !== null);
+  const checks: Expression[] = [];
+  if (primitives.length > 0) {
+    const constant = uniqueName(context, `${name}_values`);
+    context.constants.push({ kind: "set", name: constant, values: primitives });
+    checks.push(call(`${constant}.has`, VALUE));
+  }
+  if (structured.length > 0) {
+    const constant = uniqueName(context, `${name}_objects`);
+    context.constants.push({ kind: "values", name: constant, values: structured });
+    context.helpers.add("includesJsonEqual");
+    checks.push(call("includesJsonEqual", atom(constant), VALUE));
+  }
+  return checks.length === 1 ? checks[0]! : { kind: "chain", operator: "||", operands: checks };
+}
+
+function combinatorStatements(type: TypeIr & { kind: "anyOf" | "allOf" | "oneOf" }, inner: (type: TypeIr, value: Expression) => Expression): ValidatorStatement[] {
+  switch (type.kind) {
     case "anyOf": {
       const checks = type.members.map((member) => inner(member, VALUE));
       return [{ kind: "return", value: checks.length === 1 ? checks[0]! : { kind: "chain", operator: "||", operands: checks } }];
@@ -306,8 +368,6 @@ function statementsOf(type: TypeIr, context: ValidatorContext, name: string): Va
         ...type.members.map((member): ValidatorStatement => ({ kind: "if", test: inner(member, VALUE), then: "matches += 1" })),
         { kind: "return", value: binary("===", atom("matches"), literal(1)) },
       ];
-    default:
-      return [{ kind: "return", value: checkExpression(type, VALUE, context, `${name}_${(nested += 1)}`) }];
   }
 }
 
@@ -400,6 +460,22 @@ function statementDoc(statement: ValidatorStatement): Doc {
     case "forOf":
       return group(["for", " (", group(["const", " ", statement.variable]), " ", "of", " ", expressionDoc(statement.iterable), ")", " ", "{", indent([hardline, join(hardline, statement.body.map(statementDoc))]), hardline, "}"]);
   }
+}
+
+/**
+ * A module-level constant as a document: `const $isX_values = /*#__PURE__*\/ new Set<unknown>([…]);`
+ * (the array hugs the call's parentheses, as prettier prints a sole array argument) or
+ * `const $isX_checks = […];`.
+ */
+export function constantDoc(constant: ValidatorConstant): Doc {
+  // A JSON array as jsonValue lays it out (numbers in prettier's concise fill); function names one per line when they break.
+  const array = constant.kind === "checks" ? arrayLiteral(constant.functions) : jsonValue(constant.values);
+  const value: Doc =
+    constant.kind === "set"
+      ? ["/*#__PURE__*/", " ", "new", " ", "Set", "<", "unknown", ">", breakParent, conditionalGroup([["(", group(array, { shouldBreak: true }), ")"], group(["(", indent([line, array]), ifBreak(","), line, ")"], { shouldBreak: true })])]
+      : array;
+  const id = Symbol("assignment");
+  return group(["const", " ", group([constant.name, " =", group(indent(line), { id }), indentIfBreak(value, { groupId: id })]), ";"]);
 }
 
 /** A validator function as a document. */

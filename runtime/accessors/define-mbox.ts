@@ -133,15 +133,40 @@ function notify(onFallback: AccessorOptions["onFallback"], event: FallbackEvent)
   }
 }
 
+// The last line of defence behind generated code: a validator that fails (a value nested deeper
+// than the stack, a getter that throws) rejects the value, it never throws out of an accessor.
+function passes(isValid: AttributeSpec[1], value: unknown): boolean {
+  try {
+    return isValid(value) === true;
+  } catch {
+    return false;
+  }
+}
+
+function fallbackValue(fallback: AttributeSpec[2]): unknown {
+  try {
+    return fallback?.();
+  } catch {
+    return undefined;
+  }
+}
+
 function createAccessors(spec: MboxSpec<string>, values: Record<string, unknown>, error: unknown, onFallback: AccessorOptions["onFallback"]): unknown {
   const resolved = new Map<string, unknown>();
   const resolve = ([key, isValid, fallback]: AttributeSpec): unknown => {
     if (resolved.has(key)) return resolved.get(key);
-    const present = error === undefined && Object.hasOwn(values, key);
-    const value = present ? values[key] : undefined;
+    let present = false;
+    let value: unknown;
+    try {
+      present = error === undefined && Object.hasOwn(values, key);
+      value = present ? values[key] : undefined;
+    } catch {
+      // A getter of someone else's provider that throws: the value cannot be read.
+      present = false;
+    }
     let result = value;
-    if (!present || !isValid(value)) {
-      result = fallback?.();
+    if (!present || !passes(isValid, value)) {
+      result = fallbackValue(fallback);
       const reason: FallbackReason = error !== undefined ? "target-error" : present ? "invalid" : "missing";
       notify(onFallback, { mbox: spec.mbox, key, reason, value, ...(error === undefined ? {} : { error }) });
     }
@@ -194,6 +219,16 @@ function responseErrorOf(provider: AttributesSource): TargetResponseError | unde
   return problem === undefined ? undefined : new TargetResponseError(undefined, undefined, problem);
 }
 
+// A provider's offer for one mbox; a provider that throws (someone else's) is a failed Target read.
+function offerOf(provider: AttributesSource, mbox: string): { values: Record<string, unknown>; error: unknown } {
+  try {
+    const values = provider.asObject(mbox);
+    return typeof values === "object" && values !== null ? { values, error: undefined } : { values: {}, error: undefined };
+  } catch (caught) {
+    return { values: {}, error: caught ?? new Error("the attributes provider failed") };
+  }
+}
+
 function clientOptionsOf(options: AccessorOptions | undefined): GetOffersOptions | undefined {
   if (!options) return undefined;
   const { onFallback: _onFallback, strict: _strict, ...clientOptions } = options;
@@ -233,8 +268,8 @@ export async function getTypedAttributes<const Descriptors extends readonly AnyD
   }
   const result: Record<string, unknown> = {};
   for (const spec of specs) {
-    const values = provider ? provider.asObject(spec.mbox) : {};
-    result[spec.exportName] = createAccessors(spec, values, error, options?.onFallback);
+    const { values, error: readError } = provider ? offerOf(provider, spec.mbox) : { values: {}, error: undefined };
+    result[spec.exportName] = createAccessors(spec, values, error ?? readError, options?.onFallback);
   }
   return result as AccessorsByExportName<Descriptors>;
 }
@@ -255,7 +290,8 @@ export function defineMbox<ExportName extends string, Accessors>(spec: MboxSpec<
       if (typeof provider?.asObject !== "function") {
         throw new TypeError("mboxgen: expected an attributes provider with asObject(mbox)");
       }
-      return createAccessors(spec, provider.asObject(spec.mbox), undefined, options?.onFallback) as Accessors;
+      const { values, error } = offerOf(provider, spec.mbox);
+      return createAccessors(spec, values, error, options?.onFallback) as Accessors;
     },
   };
   specsOfDescriptors.set(descriptor, spec);

@@ -26,23 +26,51 @@ export function hasUniqueItems(items: readonly unknown[]): boolean {
   return true;
 }
 
-// Decimal places of a number as JavaScript prints it: "0.0075" → 4, "1e-7" → 7, "1e+21" → 0.
-function decimalPlaces(value: number): number {
-  const [mantissa = "", exponent] = String(value).split("e");
-  const fraction = mantissa.split(".")[1]?.length ?? 0;
-  return Math.max(0, fraction - Number(exponent ?? 0));
+// A finite number as the exact decimal its shortest text writes: digits × 10^exponent
+// ("0.0075" → 75 × 10^-4, "1e+308" → 1 × 10^308). JSON numbers are decimals, so this is the
+// value the offer's text meant, whatever binary double it became.
+function decimalOf(value: number): [digits: bigint, exponent: number] {
+  const [mantissa = "0", exponent = "0"] = String(Math.abs(value)).split("e");
+  const [whole = "0", fraction = ""] = mantissa.split(".");
+  const digits = BigInt(whole + fraction);
+  return [value < 0 ? -digits : digits, Number(exponent) - fraction.length];
 }
 
 /**
- * Whether `value` is a multiple of `divisor` (`multipleOf`), exactly for decimals: `0.0075` is a
- * multiple of `0.0001`, though `0.0075 / 0.0001` is `75.00000000000001` in floating point.
+ * Whether `value` is a multiple of `divisor` (`multipleOf`), exactly, as decimals: `0.0075` is a
+ * multiple of `0.0001` though `0.0075 / 0.0001` is `75.00000000000001` in floating point, and
+ * `1e308` is a multiple of `0.5` though `1e308 / 0.5` overflows to `Infinity`.
  */
 export function isMultipleOf(value: number, divisor: number): boolean {
-  if (Number.isInteger(value / divisor)) return true;
-  const places = Math.max(decimalPlaces(value), decimalPlaces(divisor));
-  if (places > 15) return false;
-  const scale = 10 ** places;
-  const scaledValue = Math.round(value * scale);
-  const scaledDivisor = Math.round(divisor * scale);
-  return Number.isSafeInteger(scaledValue) && scaledDivisor !== 0 && scaledValue % scaledDivisor === 0;
+  if (!Number.isFinite(value) || !Number.isFinite(divisor) || divisor === 0) return false;
+  if (Number.isSafeInteger(value) && Number.isSafeInteger(divisor)) return value % divisor === 0;
+  const [valueDigits, valueExponent] = decimalOf(value);
+  const [divisorDigits, divisorExponent] = decimalOf(divisor);
+  const exponent = Math.min(valueExponent, divisorExponent);
+  return (valueDigits * 10n ** BigInt(valueExponent - exponent)) % (divisorDigits * 10n ** BigInt(divisorExponent - exponent)) === 0n;
+}
+
+/** Whether `value` equals one of `values` as JSON (the object and array members of a large `enum`). */
+export function includesJsonEqual(values: readonly unknown[], value: unknown): boolean {
+  for (const candidate of values) if (isJsonEqual(candidate, value)) return true;
+  return false;
+}
+
+/** Whether one of `checks` accepts `value`: a long `anyOf`, checked through a list instead of a chain TypeScript could not analyse. */
+export function matchesAny(checks: ReadonlyArray<(value: unknown) => boolean>, value: unknown): boolean {
+  for (const check of checks) if (check(value)) return true;
+  return false;
+}
+
+/** Whether every one of `checks` accepts `value`: a long `allOf`. */
+export function matchesAll(checks: ReadonlyArray<(value: unknown) => boolean>, value: unknown): boolean {
+  for (const check of checks) if (!check(value)) return false;
+  return true;
+}
+
+/** Whether exactly one of `checks` accepts `value`: a long `oneOf`. */
+export function matchesExactlyOne(checks: ReadonlyArray<(value: unknown) => boolean>, value: unknown): boolean {
+  let matches = 0;
+  for (const check of checks) if (check(value) && (matches += 1) > 1) return false;
+  return matches === 1;
 }

@@ -18,7 +18,6 @@ import { TargetArtifactError, TargetNotReadyError, TargetValidationError } from 
 import { completeGeo, GEO_LOOKUP_URL, readGeoFields } from "./geo-lookup.js";
 import { endTimeout, fetchWithRetries, startTimeout, type FetchFunction, type PostJsonOptions } from "../platform/http.js";
 import { createUuid32 } from "../platform/ids.js";
-import { parseDomain } from "./domains/parse-domain.js";
 import { extractClusterFromDeviceId, getDeviceId, getSessionId, parseTargetCookie } from "../delivery-api/target-cookie.js";
 import { validateClientOptions, validateGetOffersOptions } from "../delivery-api/validation.js";
 import { parseVisitorCookie } from "../delivery-api/visitor-cookie.js";
@@ -141,7 +140,21 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
   const deliver = (remote as TargetClient & { [DELIVER]: Deliver })[DELIVER];
   const logger = options.logger ?? {};
   const fetchImpl: FetchFunction = options.fetch ?? options.fetchApi ?? ((input, init) => globalThis.fetch(input, init));
-  const parse = typeof parseDomainImpl === "function" ? parseDomainImpl : parseDomain;
+  // The Public Suffix List (about 32 KB min+gzip) is loaded only when needed: before an artifact
+  // whose rules read page or referring domains goes live, and for a traced call.
+  let parse: ParseDomain | undefined = typeof parseDomainImpl === "function" ? parseDomainImpl : undefined;
+  let parserLoad: Promise<ParseDomain> | undefined;
+  function loadParser(): Promise<ParseDomain> {
+    if (parse) return Promise.resolve(parse);
+    parserLoad ??= import("./domains/parse-domain.js").then(
+      (module) => (parse = module.parseDomain),
+      (error: unknown) => {
+        parserLoad = undefined;
+        throw error;
+      },
+    );
+    return parserLoad;
+  }
   const requestInputs: DeliveryRequestInputs = {
     environmentId: options.environmentId,
     propertyToken: options.propertyToken,
@@ -199,18 +212,28 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
     emit("clientReady");
   }
 
-  function useArtifact(artifact: DecisioningArtifact): void {
-    compiled = compileArtifact(artifact);
-    firstMeta ??= (artifact.meta ?? {}) as Record<string, unknown>;
-    retrievalCount += 1;
-    lastRetrieved = new Date();
+  // Compiles an artifact and makes it the one decisions use, once what it needs is loaded (at once
+  // when nothing is missing): decisions stay synchronous from then on.
+  function useArtifact(artifact: DecisioningArtifact, location: string | undefined): void | Promise<void> {
+    const next = compileArtifact(artifact);
+    const goLive = () => {
+      compiled = next;
+      firstMeta ??= (artifact.meta ?? {}) as Record<string, unknown>;
+      retrievalCount += 1;
+      lastRetrieved = new Date();
+    };
+    if (!next.needs.domains || parse) return goLive();
+    return loadParser().then(goLive, (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TargetArtifactError(location, `reads page or referring domains, and the Public Suffix List could not be loaded (${reason}): ship the module or chunk that holds it with the app, or pass parseDomainImpl`, error);
+    });
   }
 
   async function download(): Promise<void> {
     try {
       const downloaded = await downloadArtifact(artifactLocation, artifactFormat, options.organizationId, etag, http(Math.max(options.timeout ?? 0, ARTIFACT_TIMEOUT)));
       if (downloaded.artifact) {
-        useArtifact(downloaded.artifact);
+        await useArtifact(downloaded.artifact, artifactLocation);
         etag = downloaded.etag;
         logger.debug?.("Artifact downloaded", artifactLocation);
         emit("artifactDownloadSucceeded", { artifactLocation, artifactPayload: downloaded.payload });
@@ -260,13 +283,16 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
     });
     let first: Promise<void>;
     if (typeof artifactPayload === "object" && artifactPayload !== null) {
-      try {
-        useArtifact(checkArtifact(artifactPayload));
-      } catch (error) {
+      const failed = (error: unknown) => {
         logger.error?.((error as Error).message);
         rejectReady(error);
+      };
+      try {
+        first = Promise.resolve(useArtifact(checkArtifact(artifactPayload), undefined)).catch(failed);
+      } catch (error) {
+        failed(error);
+        first = Promise.resolve();
       }
-      first = Promise.resolve();
     } else {
       first = download();
     }
@@ -356,6 +382,10 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
       return envelope;
     };
     const geo = completeGeo(request.context?.geo, engine.geoTargetingEnabled, lookupGeo);
+    // A trace shows every context field, domain parts included; without the list it shows the rest.
+    if (request.trace !== undefined && !parse) {
+      return Promise.all([geo, loadParser().catch(() => undefined)]).then(([settled]) => finish(settled));
+    }
     return geo instanceof Promise ? geo.then(finish) : finish(geo);
   }
 

@@ -35,7 +35,7 @@ const GEO_TOKENS: Array<[token: string, field: "city" | "country" | "region" | "
   ["geo.longitude", "longitude"],
 ];
 const TIME_VARIABLES = new Set(["current_timestamp", "current_time", "current_day"]);
-const EVERYTHING: ContextNeeds = { time: true, user: true, page: true, referring: true, geo: true, mbox: true };
+const EVERYTHING: ContextNeeds = { time: true, user: true, page: true, referring: true, geo: true, mbox: true, domains: true };
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 type Mode = "execute" | "prefetch";
@@ -115,7 +115,8 @@ export interface DecideOptions {
   /** The Target client code (`client` option): part of every allocation hash. */
   client: string;
   sessionId: string;
-  parseDomain: ParseDomain;
+  /** Page and referring domain parts; needed when the artifact's needs say `domains` or a trace is asked for. */
+  parseDomain: ParseDomain | undefined;
   /** The artifact part of a trace (Adobe's ArtifactTracer), built only when a trace is requested. */
   artifactTrace: () => Record<string, unknown>;
   /** Told once per rule that cannot be evaluated: an unknown operator, a malformed rule. */
@@ -136,9 +137,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// The roots of every `var` path a condition reads; `undefined` when a path is computed.
-function collectVariables(logic: unknown, roots: Set<string>): boolean {
-  if (Array.isArray(logic)) return logic.every((item) => collectVariables(item, roots));
+// The roots of every `var` path a condition reads (and whether one reads a domain part, which
+// needs the Public Suffix List); false when a path is computed.
+function collectVariables(logic: unknown, roots: Set<string>, domains: { read: boolean }): boolean {
+  if (Array.isArray(logic)) return logic.every((item) => collectVariables(item, roots, domains));
   if (!isObject(logic) || Object.keys(logic).length !== 1) return true;
   const [operator] = Object.keys(logic) as [string];
   const values = logic[operator];
@@ -147,12 +149,16 @@ function collectVariables(logic: unknown, roots: Set<string>): boolean {
     if (typeof path === "number") return true;
     if (typeof path !== "string" || path === "") return false;
     roots.add(path.split(".")[0]!);
-    return Array.isArray(values) ? values.slice(1).every((item) => collectVariables(item, roots)) : true;
+    if (DOMAIN_PATH.test(path)) domains.read = true;
+    return Array.isArray(values) ? values.slice(1).every((item) => collectVariables(item, roots, domains)) : true;
   }
   // Scoped operators read their items, not the context, in their second argument.
-  if (["filter", "map", "reduce", "all", "none", "some"].includes(operator) && Array.isArray(values)) return collectVariables(values[0], roots);
-  return collectVariables(values, roots);
+  if (["filter", "map", "reduce", "all", "none", "some"].includes(operator) && Array.isArray(values)) return collectVariables(values[0], roots, domains);
+  return collectVariables(values, roots, domains);
 }
+
+// A path that reads domain parts of the page or referring URL: one of them, or the whole object.
+const DOMAIN_PATH = /^(page|referring)($|\.(domain|subdomain|topLevelDomain)(_lc)?$)/;
 
 /**
  * An option as JSON has it, with a `responseTokens` slot: every decision copies it and fills the
@@ -162,7 +168,7 @@ function optionTemplate(option: Record<string, unknown>): Record<string, unknown
   return { ...(cloneJson(option) as Record<string, unknown>), responseTokens: undefined };
 }
 
-function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, roots: Set<string>, dynamic: { value: boolean }): CompiledRule {
+function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, roots: Set<string>, dynamic: { value: boolean }, domains: { read: boolean }): CompiledRule {
   const meta = isObject(rule?.meta) ? rule.meta : undefined;
   const metaTokens: Record<string, unknown> = {};
   for (const token of META_TOKENS) if (artifactTokens.has(token) && meta?.[token] !== undefined) metaTokens[token] = meta[token];
@@ -171,7 +177,7 @@ function compileRule(rule: ArtifactRule, artifactTokens: ReadonlySet<string>, ro
   if (!problem) {
     try {
       condition = compileLogic(rule.condition);
-      if (!collectVariables(rule.condition, roots)) dynamic.value = true;
+      if (!collectVariables(rule.condition, roots, domains)) dynamic.value = true;
     } catch (error) {
       problem = `its condition cannot be compiled (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -220,7 +226,8 @@ export function compileArtifact(artifact: DecisioningArtifact): CompiledArtifact
   const tokens = new Set(Array.isArray(artifact.responseTokens) ? artifact.responseTokens : []);
   const roots = new Set<string>();
   const dynamic = { value: false };
-  const compileAll = (rules: unknown) => (Array.isArray(rules) ? rules.map((rule) => compileRule(rule as ArtifactRule, tokens, roots, dynamic)) : []);
+  const domains = { read: false };
+  const compileAll = (rules: unknown) => (Array.isArray(rules) ? rules.map((rule) => compileRule(rule as ArtifactRule, tokens, roots, dynamic, domains)) : []);
   const mboxRules = new Map<string, CompiledRule[]>();
   for (const [name, rules] of Object.entries(isObject(artifact.rules?.mboxes) ? artifact.rules.mboxes : {})) mboxRules.set(name, compileAll(rules));
   const viewRules = new Map<string, CompiledRule[]>();
@@ -234,6 +241,7 @@ export function compileArtifact(artifact: DecisioningArtifact): CompiledArtifact
         referring: roots.has("referring"),
         geo: roots.has("geo"),
         mbox: roots.has("mbox"),
+        domains: domains.read,
       };
   return {
     artifact,
@@ -393,7 +401,9 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
   const tracing = request.trace !== undefined;
   const requestContext = request.context ?? { channel: "web" as const };
   const needs = tracing ? EVERYTHING : compiled.needs;
-  const context = createDecisioningContext(requestContext, needs, options.parseDomain);
+  // Domain parts are computed only when a rule (or the trace) reads them.
+  const parseDomain = needs.domains ? options.parseDomain : undefined;
+  const context = createDecisioningContext(requestContext, needs, parseDomain);
   const geo = context.geo ?? (compiled.geoTokens.length > 0 ? createGeoContext(requestContext.geo) : undefined);
   let geoTokens: Array<[string, unknown]> | undefined;
   for (const [token, field] of compiled.geoTokens) if (geo?.[field] !== undefined) (geoTokens ??= []).push([token, geo[field]]);
@@ -484,8 +494,8 @@ export function decide(compiled: CompiledArtifact, request: DeliveryRequest, opt
     let referring = context.referring;
     // Adobe's quirk: a mbox's own address replaces page and referring alike.
     if (detail.address !== undefined && (needs.page || needs.referring)) {
-      page = createPageContext(detail.address, options.parseDomain);
-      referring = createPageContext(detail.address, options.parseDomain);
+      page = createPageContext(detail.address, parseDomain);
+      referring = createPageContext(detail.address, parseDomain);
     }
     let mbox: Record<string, unknown> | undefined;
     if (needs.mbox || tracing) {

@@ -34,6 +34,8 @@ export interface ContextNeeds {
   referring: boolean;
   geo: boolean;
   mbox: boolean;
+  /** Domain parts of the page and referring URLs (`page.domain`, ...): the Public Suffix List is needed. */
+  domains: boolean;
 }
 
 // parse-uri 1.0 in loose mode, as Adobe's bundle has it: group 6 is the host, 9 the path,
@@ -41,8 +43,12 @@ export interface ContextNeeds {
 const LOOSE_URI =
   /^(?:(?![^:@]+:[^:@/]*@)([^:/?#.]+):)?(?:\/\/)?((?:(([^:@]*)(?::([^:@]*))?)?@)?([^:/?#]*)(?::(\d*))?)(((\/(?:[^?#](?![^?#/]*\.[^?#/.]+(?:[?#]|$)))*\/?)?([^?#/]*))(?:\?([^#]*))?(?:#(.*))?)/;
 
-/** URL parts of a page or referring URL and their `_lc` twins: `page.domain`, `page.query_lc`, ... */
-export function createUrlContext(url: unknown, parse: ParseDomain): UrlContext {
+/**
+ * URL parts of a page or referring URL and their `_lc` twins: `page.domain`, `page.query_lc`, ...
+ * Without `parse` (no rule reads domain parts, and the Public Suffix List is not loaded), the
+ * domain parts are left out.
+ */
+export function createUrlContext(url: unknown, parse: ParseDomain | undefined): UrlContext {
   const text = typeof url === "string" ? url : "";
   const matches = text ? LOOSE_URI.exec(text) : null;
   const parts: Record<string, unknown> = {
@@ -50,7 +56,7 @@ export function createUrlContext(url: unknown, parse: ParseDomain): UrlContext {
     path: matches?.[9] || "",
     query: matches?.[12] || "",
     fragment: matches?.[13] || "",
-    ...parse(matches?.[6] || ""),
+    ...parse?.(matches?.[6] || ""),
   };
   const context: Record<string, unknown> = { ...parts };
   for (const key of Object.keys(parts)) {
@@ -61,7 +67,7 @@ export function createUrlContext(url: unknown, parse: ParseDomain): UrlContext {
 }
 
 /** The page context of an address: `page` from `url`. Also what Adobe uses for `referring` of a mbox with its own address. */
-export function createPageContext(address: Address | undefined, parse: ParseDomain): UrlContext {
+export function createPageContext(address: Address | undefined, parse: ParseDomain | undefined): UrlContext {
   return createUrlContext(address?.url, parse);
 }
 
@@ -121,7 +127,7 @@ export function createGeoContext(geo: Geo | undefined): NonNullable<DecisioningC
 }
 
 /** The context of one call, parts built as `needs` says; the time is read now, once. */
-export function createDecisioningContext(context: Context, needs: ContextNeeds, parse: ParseDomain): DecisioningContext {
+export function createDecisioningContext(context: Context, needs: ContextNeeds, parse: ParseDomain | undefined): DecisioningContext {
   const result: DecisioningContext = {};
   if (needs.time) {
     const now = new Date();

@@ -3,7 +3,8 @@
  * runtime's folders depend inward only (platform ← delivery-api ← accessors, on-device); the
  * runtime imports no package and nothing outside itself; the generator and the OpenFeature
  * package reach the runtime by its package name only; the runtime's entry files are thin (only
- * re-exports); the remote-only entry reaches nothing of on-device/.
+ * re-exports); the remote-only entry reaches nothing of on-device/, and the on-device entry loads
+ * the Public Suffix List only on demand.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -70,11 +71,11 @@ describe("import graph", () => {
 
   it("finds a cycle when there is one (negative control)", () => {
     const withCycle: ImportGraph = new Map([
-      ["a.ts", [{ specifier: "./b.js", target: "b.ts" }]],
-      ["b.ts", [{ specifier: "./c.js", target: "c.ts" }]],
-      ["c.ts", [{ specifier: "./a.js", target: "a.ts" }, { specifier: "./d.js", target: "d.ts" }]],
-      ["d.ts", [{ specifier: "./d.js", target: "d.ts" }]],
-      ["e.ts", [{ specifier: "./a.js", target: "a.ts" }]],
+      ["a.ts", [{ specifier: "./b.js", target: "b.ts", dynamic: false, typeOnly: false }]],
+      ["b.ts", [{ specifier: "./c.js", target: "c.ts", dynamic: false, typeOnly: false }]],
+      ["c.ts", [{ specifier: "./a.js", target: "a.ts", dynamic: false, typeOnly: false }, { specifier: "./d.js", target: "d.ts", dynamic: false, typeOnly: false }]],
+      ["d.ts", [{ specifier: "./d.js", target: "d.ts", dynamic: false, typeOnly: false }]],
+      ["e.ts", [{ specifier: "./a.js", target: "a.ts", dynamic: false, typeOnly: false }]],
     ]);
     expect(findImportCycles(withCycle).map((cycle) => cycle.join(" → ")).sort()).toEqual(["a.ts → b.ts → c.ts → a.ts", "d.ts → d.ts"]);
   });
@@ -82,9 +83,9 @@ describe("import graph", () => {
   it("keeps the runtime's folders layered, dependency-free and self-contained", () => {
     expect(layeringViolations(graph)).toEqual([]);
     const broken: ImportGraph = new Map([
-      ["runtime/platform/http.ts", [{ specifier: "../delivery-api/client.js", target: "runtime/delivery-api/client.ts" }]],
-      ["runtime/delivery-api/client.ts", [{ specifier: "left-pad", target: undefined }]],
-      ["runtime/on-device/domains/parse-domain.ts", [{ specifier: "../client.js", target: "runtime/on-device/client.ts" }]],
+      ["runtime/platform/http.ts", [{ specifier: "../delivery-api/client.js", target: "runtime/delivery-api/client.ts", dynamic: false, typeOnly: false }]],
+      ["runtime/delivery-api/client.ts", [{ specifier: "left-pad", target: undefined, dynamic: false, typeOnly: false }]],
+      ["runtime/on-device/domains/parse-domain.ts", [{ specifier: "../client.js", target: "runtime/on-device/client.ts", dynamic: false, typeOnly: false }]],
     ]);
     expect(layeringViolations(broken)).toHaveLength(3);
   });
@@ -98,7 +99,7 @@ describe("import graph", () => {
   });
 
   it("the runtime's entry files only re-export", () => {
-    for (const entry of ["runtime/index.ts", "runtime/on-device.ts"]) {
+    for (const entry of ["runtime/index.ts", "runtime/on-device.ts", "runtime/domains.ts"]) {
       const source = ts.createSourceFile(entry, readFileSync(join(repositoryRoot, entry), "utf8"), ts.ScriptTarget.ES2022);
       const logic = source.statements.filter((statement) => !ts.isExportDeclaration(statement)).map((statement) => statement.getText(source).slice(0, 60));
       expect(logic, entry).toEqual([]);
@@ -109,5 +110,17 @@ describe("import graph", () => {
     const reached = [...reachableFrom(graph, "runtime/index.ts")];
     expect(reached.filter((file) => file.startsWith("runtime/on-device"))).toEqual([]);
     expect(reached).toContain("runtime/delivery-api/client.ts");
+  });
+
+  it("the on-device entry reaches the Public Suffix List only through a dynamic import", () => {
+    const list = "runtime/on-device/domains/public-suffix-list.ts";
+    expect([...reachableFrom(graph, "runtime/on-device.ts", { loadedWithEntry: true })].filter((file) => file.startsWith("runtime/on-device/domains/"))).toEqual([]);
+    expect(reachableFrom(graph, "runtime/on-device.ts")).toContain(list);
+    expect(reachableFrom(graph, "runtime/domains.ts", { loadedWithEntry: true })).toContain(list);
+    // The kinds of import are read from the syntax, not guessed.
+    const clientEdges = graph.get("runtime/on-device/client.ts")!;
+    expect(clientEdges.find((edge) => edge.target === "runtime/on-device/domains/parse-domain.ts")).toMatchObject({ dynamic: true, typeOnly: false });
+    expect(clientEdges.find((edge) => edge.target === "runtime/on-device/artifact-types.ts")).toMatchObject({ dynamic: false, typeOnly: true });
+    expect(clientEdges.find((edge) => edge.target === "runtime/on-device/decision-engine.ts")).toMatchObject({ dynamic: false, typeOnly: false });
   });
 });

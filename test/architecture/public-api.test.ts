@@ -23,17 +23,20 @@ const REMOTE_ENTRY = [
     "TargetError", "TargetErrorKind", "TargetHttpError", "TargetLogger", "TargetNetworkError",
     "TargetResponseEnvelope", "TargetResponseError", "TargetTimeoutError", "TargetUnsupportedError",
     "TargetValidationError", "ViewRequest", "VisitorId", "WithDefaults", "createAttributesProvider",
-    "createTargetClient", "defineMbox", "getTypedAttributes", "hasUniqueItems", "isJsonEqual", "isJsonObject",
-    "isMultipleOf", "isTargetError", "isTargetHttpError", "isTargetNetworkError", "isTargetResponseError",
-    "isTargetTimeoutError", "matchesPattern",
+    "createTargetClient", "defineMbox", "getTypedAttributes", "hasUniqueItems", "includesJsonEqual", "isJsonEqual",
+    "isJsonObject", "isMultipleOf", "isTargetError", "isTargetHttpError", "isTargetNetworkError",
+    "isTargetResponseError", "isTargetTimeoutError", "matchesAll", "matchesAny", "matchesExactlyOne", "matchesPattern",
 ];
 
 /** The on-device entry exports everything of the remote one, and these. */
 const ON_DEVICE_ADDITIONS = [
     "ArtifactMetric", "ArtifactRule", "DecisioningArtifact", "DecisioningMethod", "DomainParts",
-    "OnDeviceClientOptions", "OnDeviceGetOffersOptions", "OnDeviceTargetClient", "TargetArtifactError", "TargetEvent",
-    "TargetEvents", "TargetNotReadyError", "parseDomain",
+    "OnDeviceClientOptions", "OnDeviceGetOffersOptions", "OnDeviceTargetClient", "ParseDomain", "TargetArtifactError",
+    "TargetEvent", "TargetEvents", "TargetNotReadyError",
 ];
+
+/** The domains entry: the Public Suffix List reading, apart so that the on-device entry loads it on demand. */
+const DOMAINS_ENTRY = ["DomainParts", "ParseDomain", "parseDomain"];
 
 function exportedNames(entry: string): string[] {
   const path = join(repositoryRoot, entry);
@@ -52,11 +55,16 @@ describe("@mboxgen/runtime's public API", () => {
     expect(exportedNames("runtime/on-device.ts")).toEqual([...REMOTE_ENTRY, ...ON_DEVICE_ADDITIONS].sort());
   });
 
+  it("the domains entry exports the Public Suffix List reading", () => {
+    expect(exportedNames("runtime/domains.ts")).toEqual(DOMAINS_ENTRY);
+  });
+
   it("the package exports the entries at the same paths", () => {
     const manifest = JSON.parse(readFileSync(join(repositoryRoot, "runtime/package.json"), "utf8")) as { exports: Record<string, unknown> };
     expect(manifest.exports).toEqual({
       ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
       "./on-device": { types: "./dist/on-device.d.ts", default: "./dist/on-device.js" },
+      "./domains": { types: "./dist/domains.d.ts", default: "./dist/domains.js" },
       "./package.json": "./package.json",
     });
   });

@@ -5,7 +5,7 @@
  * README's TypeScript blocks type-check and bundle, the dev dependencies are removed, and the app
  * runs against a loopback Delivery API with nothing but `@mboxgen/runtime` installed.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDeliveryServer, type DeliveryTestServer } from "../support/delivery-server.js";
+import { endGroup, spawnGroup } from "../support/processes.js";
 import { repositoryRoot } from "../support/fixtures.js";
 import { readmeBlocks, readmeTypeScriptBlocks, shellCommands } from "../support/readme.js";
 
@@ -59,7 +60,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL");
+  await Promise.all(children.map((child) => endGroup(child)));
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -111,7 +112,8 @@ describe("a fresh app that follows the README", () => {
     const schemasBefore = Object.fromEntries(readdirSync(join(app, "schemas")).map((name) => [name, readFileSync(join(app, "schemas", name), "utf8")]));
 
     const [emulate] = block("emulator");
-    const emulator = spawn(emulate![0]!, emulate!.slice(1), { cwd: app, stdio: ["ignore", "pipe", "pipe"] });
+    // As typed in a terminal: npx starts a shell that starts mboxgen; Ctrl-C reaches the whole group.
+    const emulator = spawnGroup(emulate![0]!, emulate!.slice(1), { cwd: app, stdio: ["ignore", "pipe", "pipe"] });
     children.push(emulator);
     let emulatorOutput = "";
     await new Promise<void>((resolve, reject) => {
@@ -125,7 +127,7 @@ describe("a fresh app that follows the README", () => {
 
     const outputs: string[] = [];
     for (const command of block("sample-and-generate")) outputs.push((await runCommand(command)).stderr);
-    emulator.kill("SIGINT");
+    await endGroup(emulator, { signal: "SIGINT" });
     const output = outputs.join("");
     expect(output).toContain("coverage complete");
     // As the README says: two schemas stay byte for byte, one loses a `required` it cannot keep, and nothing else.

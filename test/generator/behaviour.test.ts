@@ -272,3 +272,56 @@ describe("hostile names at run time", () => {
     expect(invalid.origin()).toBeUndefined();
   });
 });
+
+describe("an accessor never throws", () => {
+  const events: FallbackEvent[] = [];
+  const onFallback = (event: FallbackEvent) => events.push(event);
+  afterEach(() => {
+    events.length = 0;
+  });
+
+  it("a value nested deeper than the stack falls back as invalid", () => {
+    // menu.children is recursive: each level is checked by the generated validator, one call deeper.
+    let menu: Record<string, unknown> = { label: "leaf" };
+    for (let level = 0; level < 200_000; level += 1) menu = { label: `level ${level}`, children: [menu] };
+    const page = catalogPage.from({ asObject: () => ({ menu }) }, { onFallback });
+    expect(page.menu()).toBeUndefined();
+    expect(events).toEqual([{ mbox: "catalog-page", key: "menu", reason: "invalid", value: menu }]);
+  });
+
+  it("a validator or a default that throws (hand-made or broken generated code) falls back, never throws", async () => {
+    const { defineMbox } = await import("@mboxgen/runtime");
+    const broken = defineMbox<"broken", { a(): unknown; b(): unknown; asObject(): object }>({
+      mbox: "broken",
+      exportName: "broken",
+      attributes: [
+        ["a", () => { throw new RangeError("Maximum call stack size exceeded"); }, () => "default-a"],
+        ["b", () => false, () => { throw new Error("a default that cannot be made"); }],
+      ],
+    });
+    const accessors = broken.from({ asObject: () => ({ a: 1, b: 2 }) }, { onFallback });
+    expect(accessors.a()).toBe("default-a");
+    expect(accessors.b()).toBeUndefined();
+    expect(accessors.asObject()).toEqual({ a: "default-a" });
+    expect(events.map((event) => [event.key, event.reason])).toEqual([["a", "invalid"], ["b", "invalid"]]);
+  });
+
+  it("a provider that throws, or an offer whose getter throws, is read as a failed or missing value", async () => {
+    const failing = { asObject: () => { throw new TypeError("provider broke"); } };
+    const fromFailing = demoEngineeringFlags.from(failing, { onFallback });
+    expect(fromFailing.maxItems()).toBe(24);
+    expect(fromFailing.error).toBeInstanceOf(TypeError);
+    expect(events[0]).toMatchObject({ key: "max-items", reason: "target-error" });
+
+    const throwingClient = { getAttributes: async () => failing };
+    const fetched = await demoEngineeringFlags.fetch(throwingClient);
+    expect(fetched.searchProviderId()).toBe(143);
+    expect(fetched.error).toBeInstanceOf(TypeError);
+
+    events.length = 0;
+    const offer = Object.defineProperty({}, "searchProviderId", { enumerable: true, get: () => { throw new Error("getter"); } });
+    const withGetter = demoEngineeringFlags.from({ asObject: () => offer }, { onFallback });
+    expect(withGetter.searchProviderId()).toBe(143);
+    expect(events.find((event) => event.key === "searchProviderId")).toMatchObject({ reason: "missing" });
+  });
+});

@@ -51,6 +51,40 @@ describe("bad input gives clear errors", () => {
       ['s/m.schema.json:6:14 /properties/a/not: the keyword "not" is not supported by mboxgen; describe the value with type, properties, items, enum, const, anyOf or oneOf instead [SCHEMA_UNSUPPORTED_KEYWORD]'],
     ],
     [
+      "a $schema mboxgen does not read: another draft, a custom meta-schema, a typo",
+      {
+        "s/a.schema.json": { $schema: "https://json-schema.org/draft/2019-09/schema", ...object({ a: { type: "string" } }) },
+        "s/b.schema.json": { $schema: "http://localhost:1234/draft2020-12/metaschema-no-validation.json", ...object({ a: { type: "string" } }) },
+        "s/c.schema.json": { $schema: "https://json-schema.org/draft/2020-12/schema#x", ...object({ a: { type: "string" } }) },
+      },
+      {},
+      [
+        's/a.schema.json:2:14 /$schema: "$schema" names "https://json-schema.org/draft/2019-09/schema", a dialect mboxgen does not read: it reads JSON Schema draft 2020-12 ("https://json-schema.org/draft/2020-12/schema", also when there is no "$schema") and draft-07 ("http://json-schema.org/draft-07/schema#"), and reading a schema as another draft could change what its keywords mean; if the schema means the same in one of those drafts (a draft-04 or draft-06 schema usually does in draft-07, a 2019-09 one in 2020-12), name that draft in "$schema" [SCHEMA_UNKNOWN_DIALECT]',
+        's/b.schema.json:2:14 /$schema: "$schema" names "http://localhost:1234/draft2020-12/metaschema-no-validation.json", a dialect mboxgen does not read: it reads JSON Schema draft 2020-12 ("https://json-schema.org/draft/2020-12/schema", also when there is no "$schema") and draft-07 ("http://json-schema.org/draft-07/schema#"), and reading a schema as another draft could change what its keywords mean; if the schema means the same in one of those drafts (a draft-04 or draft-06 schema usually does in draft-07, a 2019-09 one in 2020-12), name that draft in "$schema" [SCHEMA_UNKNOWN_DIALECT]',
+        's/c.schema.json:2:14 /$schema: "$schema" names "https://json-schema.org/draft/2020-12/schema#x", a dialect mboxgen does not read: it reads JSON Schema draft 2020-12 ("https://json-schema.org/draft/2020-12/schema", also when there is no "$schema") and draft-07 ("http://json-schema.org/draft-07/schema#"), and reading a schema as another draft could change what its keywords mean; if you meant "https://json-schema.org/draft/2020-12/schema", write it so; if the schema means the same in one of those drafts, name that one [SCHEMA_UNKNOWN_DIALECT]',
+      ],
+    ],
+    [
+      "a $ref file in another dialect, and a $schema inside a schema that switches dialects",
+      {
+        "s/m.schema.json": object({ a: { $ref: "shared.json" }, b: { $schema: "http://json-schema.org/draft-07/schema#", type: "string" } }),
+        "s/shared.json": { $schema: "http://json-schema.org/draft-04/schema#", type: "string" },
+      },
+      {},
+      [
+        's/m.schema.json:8:18 /properties/b/$schema: the keyword "$schema (inside a schema, naming another dialect)" is not supported by mboxgen; describe the value with type, properties, items, enum, const, anyOf or oneOf instead [SCHEMA_UNSUPPORTED_KEYWORD]',
+        's/shared.json:2:14 /$schema: "$schema" names "http://json-schema.org/draft-04/schema#", a dialect mboxgen does not read: it reads JSON Schema draft 2020-12 ("https://json-schema.org/draft/2020-12/schema", also when there is no "$schema") and draft-07 ("http://json-schema.org/draft-07/schema#"), and reading a schema as another draft could change what its keywords mean; if the schema means the same in one of those drafts (a draft-04 or draft-06 schema usually does in draft-07, a 2019-09 one in 2020-12), name that draft in "$schema" [SCHEMA_UNKNOWN_DIALECT]',
+      ],
+    ],
+    [
+      "a $ref ring that never reaches a nested value, named with its definitions",
+      { "s/m.schema.json": { ...object({ a: { $ref: "#/$defs/x" } }), $defs: { x: { oneOf: [{ $ref: "#/$defs/y" }, { type: "string" }] }, y: { anyOf: [{ $ref: "#/$defs/x" }] } } } },
+      {},
+      [
+        's/m.schema.json:9:10 /$defs/x: the $refs #/$defs/x → #/$defs/y → #/$defs/x lead back to where they start without passing through a property or an array item, so the schema checks the same value against itself; it passes through oneOf, which counts the members a value matches, so the schema contradicts itself (a value would match it exactly when it does not); make the recursion pass through "properties" or "items" (a nested value), or remove the $ref that leads back [SCHEMA_REF_RING]',
+      ],
+    ],
+    [
       "tsType, which would put schema text into code",
       { "s/m.schema.json": object({ a: { tsType: "any; process.exit(1)" } }) },
       {},

@@ -72,6 +72,10 @@ const leaf = fc.oneof(
   fc.record({ type: fc.constant("string"), pattern: tricky.map(literalPattern), title: tricky }),
   fc.tuple(numbers, numbers).map(([left, right]) => ({ type: "number", minimum: Math.min(left, right), maximum: Math.max(left, right), default: Math.min(left, right) })),
   fc.record({ type: fc.constant("array"), items: fc.constant({ type: "string" }), default: fc.array(tricky, { maxLength: 4 }) }),
+  // Large enums and long combinators: checked through module-level constants (validators.ts).
+  fc.uniqueArray(jsonValues, { minLength: 33, maxLength: 45, selector: (value) => JSON.stringify(value) }).chain((values) => fc.constantFrom(...values).map((fallback) => ({ enum: values, default: fallback }))),
+  fc.tuple(fc.constantFrom("anyOf", "oneOf"), fc.integer({ min: 65, max: 70 }), tricky).map(([keyword, count, key]) => ({ [keyword]: Array.from({ length: count }, (_, index) => ({ type: "object", required: [`${key}${index}`] })) })),
+  fc.integer({ min: 65, max: 70 }).map((count) => ({ allOf: Array.from({ length: count }, (_, index) => ({ multipleOf: index + 1 })) })),
 );
 const property = fc.oneof(
   { weight: 3, arbitrary: leaf },

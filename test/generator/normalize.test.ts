@@ -50,6 +50,10 @@ const cases: Record<string, { input: TypeIr; output: TypeIr }> = {
     input: { kind: "allOf", members: [object([property("a", STRING, true)]), object([property("b", NUMBER)])] },
     output: object([property("a", STRING, true), property("b", NUMBER)]),
   },
+  "arrays in an allOf merge into one array": {
+    input: { kind: "allOf", members: [{ kind: "array", items: STRING, maxItems: 3 }, { kind: "array", items: { kind: "string", minLength: 1 }, minItems: 1, uniqueItems: true }] },
+    output: { kind: "array", items: { kind: "allOf", members: [STRING, { kind: "string", minLength: 1 }] }, minItems: 1, maxItems: 3, uniqueItems: true },
+  },
   "enum and const members of an anyOf merge into one": {
     input: { kind: "anyOf", members: [{ kind: "literal", values: ["a"] }, NUMBER, { kind: "literal", values: ["b", "a"] }] },
     output: { kind: "anyOf", members: [{ kind: "literal", values: ["a", "b"] }, NUMBER] },

@@ -65,6 +65,24 @@ describe("edge runtime", () => {
     expect(server.requests.map((request) => request.query.sessionId === "ping123" ? "ping" : request.body?.notifications ? "notification" : "other")).toEqual(["ping", "notification"]);
   });
 
+  it("loads the domain table inside @edge-runtime/vm when the artifact's rules read domains", async () => {
+    const artifact = loadTestArtifacts().TEST_ARTIFACT_ADDRESS;
+    const vm = new EdgeVM();
+    vm.evaluate(onDeviceBundle);
+    const result = await vm.evaluate(`(async () => {
+      const client = mboxgenOnDevice.createTargetClient({
+        client: "mockclient", organizationId: "MOCKORG@AdobeOrg", serverDomain: ${JSON.stringify(server.serverDomain)}, secure: false,
+        decisioningMethod: "on-device", artifactPayload: ${JSON.stringify(artifact)}, pollingInterval: 0, targetLocationHint: "35",
+      });
+      await client.ready;
+      const attributes = await client.getAttributes(["mbox-urlcontains"], { request: { id: { tntId: "edge-visitor" }, context: { channel: "web", address: { url: "https://pied.piper.decentralized.test.hooli.com/?implementation=psl" } } } });
+      await client.close();
+      return JSON.stringify(attributes.asObject("mbox-urlcontains"));
+    })()`);
+    // Only the rules on hooli.com's domain parts give fizz.
+    expect(JSON.parse(result as string)).toMatchObject({ fizz: "buzz" });
+  });
+
   it("errors raised inside the VM pass the guards of this realm", async () => {
     const vm = new EdgeVM();
     vm.evaluate(bundle);

@@ -21,6 +21,36 @@ export interface ImportEdge {
   specifier: string;
   /** Repository-relative path of the imported file, for relative specifiers that resolve to one. */
   target: string | undefined;
+  /** An `import()` expression: the module loads when the code runs it, not with the importer. */
+  dynamic: boolean;
+  /** `import type`, `export type` or a type's `import("…")`: nothing of it exists at run time. */
+  typeOnly: boolean;
+}
+
+/** How each module specifier of a file is used, by the position of its opening quote (as `preProcessFile` gives it). */
+function specifierUses(path: string, text: string): Map<number, { dynamic: boolean; typeOnly: boolean }> {
+  const source = ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true);
+  const uses = new Map<number, { dynamic: boolean; typeOnly: boolean }>();
+  const record = (specifier: TypeScript.Node | undefined, dynamic: boolean, typeOnly: boolean) => {
+    if (specifier && ts.isStringLiteralLike(specifier)) uses.set(specifier.getStart(source), { dynamic, typeOnly });
+  };
+  const visit = (node: TypeScript.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      const namedOnlyTypes = clause !== undefined && !clause.name && clause.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((element) => element.isTypeOnly);
+      record(node.moduleSpecifier, false, clause?.isTypeOnly === true || namedOnlyTypes);
+    } else if (ts.isExportDeclaration(node)) {
+      const onlyTypes = node.exportClause !== undefined && ts.isNamedExports(node.exportClause) && node.exportClause.elements.length > 0 && node.exportClause.elements.every((element) => element.isTypeOnly);
+      record(node.moduleSpecifier, false, node.isTypeOnly || onlyTypes);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      record(node.argument.literal, false, true);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      record(node.arguments[0], true, false);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return uses;
 }
 
 /** File (repository-relative, `/`-separated) → its imports. */
@@ -51,12 +81,15 @@ export function readImportGraph(folders: readonly string[] = SOURCE_FOLDERS): Im
   for (const folder of folders) sourceFilesUnder(join(repositoryRoot, folder), files);
   const graph: ImportGraph = new Map();
   for (const file of files.sort()) {
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+    const text = readFileSync(file, "utf8");
+    const { importedFiles } = ts.preProcessFile(text, true, true);
+    const uses = specifierUses(file, text);
     graph.set(
       toRepositoryPath(file),
-      importedFiles.map(({ fileName }) => {
+      importedFiles.map(({ fileName, pos }) => {
         const resolved = fileName.startsWith(".") ? resolveRelative(file, fileName) : undefined;
-        return { specifier: fileName, target: resolved === undefined ? undefined : toRepositoryPath(resolved) };
+        const { dynamic, typeOnly } = uses.get(pos) ?? { dynamic: false, typeOnly: false };
+        return { specifier: fileName, target: resolved === undefined ? undefined : toRepositoryPath(resolved), dynamic, typeOnly };
       }),
     );
   }
@@ -69,13 +102,16 @@ export function findImportCycles(graph: ImportGraph): string[][] {
   return cyclicComponents(graph.keys(), successors).map((component) => closedPath([...component].sort()[0]!, new Set(component), successors));
 }
 
-/** Every repository file `entry` reaches through relative imports (itself included). */
-export function reachableFrom(graph: ImportGraph, entry: string): Set<string> {
+/**
+ * Every repository file `entry` reaches through relative imports (itself included); with
+ * `loadedWithEntry`, only the modules that load with it (no `import()`, no type-only import).
+ */
+export function reachableFrom(graph: ImportGraph, entry: string, { loadedWithEntry = false } = {}): Set<string> {
   const reached = new Set([entry]);
   const queue = [entry];
   while (queue.length > 0) {
     for (const edge of graph.get(queue.pop()!) ?? []) {
-      if (edge.target === undefined || reached.has(edge.target)) continue;
+      if (edge.target === undefined || reached.has(edge.target) || (loadedWithEntry && (edge.dynamic || edge.typeOnly))) continue;
       reached.add(edge.target);
       queue.push(edge.target);
     }

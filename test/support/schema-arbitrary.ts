@@ -54,8 +54,16 @@ const leafSchema: fc.Arbitrary<Schema> = fc.oneof(
 
 /** A random schema tree; `refs` are the `$defs` it may point to, `siblings` whether a `$ref` may have them. */
 export function schemaArbitrary(refs: readonly string[], siblings: boolean): fc.Arbitrary<Schema> {
-  const tree = fc.letrec<{ node: Schema; object: Schema; array: Schema; combinator: Schema; ref: Schema }>((tie) => ({
-    node: fc.oneof({ depthSize: "small", maxDepth: 3, depthIdentifier: "schema" }, leafSchema, tie("object"), tie("array"), tie("combinator"), ...(refs.length > 0 ? [tie("ref")] : [])),
+  const tree = fc.letrec<{ node: Schema; object: Schema; array: Schema; combinator: Schema; ref: Schema; intersection: Schema }>((tie) => ({
+    node: fc.oneof({ depthSize: "small", maxDepth: 3, depthIdentifier: "schema" }, leafSchema, tie("object"), tie("array"), tie("combinator"), tie("intersection"), ...(refs.length > 0 ? [tie("ref")] : [])),
+    // An array or object of closed all-optional objects (TypeScript's weak types) beside a member
+    // that adds only what TypeScript cannot state: the printed intersection must stay exact.
+    intersection: fc
+      .tuple(fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(stringSchema, numberSchema, fc.constantFrom<Schema>({ type: "boolean" })), { minKeys: 1, maxKeys: 2 }), fc.boolean(), fc.constantFrom<Schema>({ minItems: 1 }, { maxItems: 2 }, { type: "array" }, { uniqueItems: true }, {}), fc.constantFrom<Schema>({ minProperties: 1 }, { maxProperties: 1 }, { type: "object" }, { additionalProperties: true }))
+      .map(([properties, asArray, arrayConstraint, objectConstraint]) => {
+        const weak = { type: "object", additionalProperties: false, properties };
+        return asArray ? { allOf: [{ type: "array", items: weak }, arrayConstraint] } : { allOf: [weak, objectConstraint] };
+      }),
     object: fc
       .record({
         typed: fc.boolean(),
@@ -113,6 +121,9 @@ export function rootSchema(testCase: SchemaCase): Record<string, unknown> {
   };
 }
 
+/** One value of each JSON type, for items and keys of the wrong type. */
+const WRONG_TYPED: readonly unknown[] = ["a", 1, 1.5, true, null, [1], { zz: 1 }, {}];
+
 // Values a schema makes interesting: its boundaries, its literals, each key present and absent.
 function candidatesOf(schema: Schema, defs: Record<string, Schema>, depth: number, into: unknown[]): void {
   if (typeof schema !== "object" || depth > 3) return;
@@ -130,6 +141,8 @@ function candidatesOf(schema: Schema, defs: Record<string, Schema>, depth: numbe
   if (typeof schema.additionalProperties === "object" && schema.additionalProperties !== null) candidatesOf(schema.additionalProperties as Schema, defs, depth + 1, inner);
   const keys = [...new Set([...Object.keys(properties), ...((schema.required as string[] | undefined) ?? [])])];
   const filler = inner.length > 0 ? inner : [1, "a", null];
+  // Each key with a value of every JSON type, so a type that forgets a key's shape is caught.
+  for (const key of keys) for (const wrong of WRONG_TYPED) into.push({ [key]: wrong });
   for (let index = 0; index < 4; index += 1) {
     const object: Record<string, unknown> = {};
     keys.forEach((key, position) => {
@@ -143,6 +156,8 @@ function candidatesOf(schema: Schema, defs: Record<string, Schema>, depth: numbe
     candidatesOf(schema.items as Schema, defs, depth + 1, items);
     const pool = items.length > 0 ? items : [1, "a"];
     into.push([pool[0]], pool.slice(0, 3), [pool[0], pool[0]]);
+    // Items of every JSON type: an array of all-optional objects must still reject ["a"] (issue 13).
+    for (const wrong of WRONG_TYPED) into.push([wrong]);
   }
 }
 
