@@ -167,11 +167,25 @@ function withoutRedundantMembers(members: readonly TypeIr[], definitions: Readon
   return kept;
 }
 
+/** Any JSON value, and never `undefined`: the type of a required key the schema says nothing more about. */
+const ANY_JSON_VALUE: TsType = { kind: "union", members: [{ kind: "object", members: [] }, keyword("null")] };
+
+// Whether `type` admits every JSON value (`{}`, or a chain of `$ref`s to it).
+function isAnyValue(type: TypeIr, definitions: ReadonlyMap<string, DefinitionIr>, visiting: ReadonlySet<string> = new Set()): boolean {
+  if (type.kind === "any") return true;
+  if (type.kind !== "ref" || visiting.has(type.id)) return false;
+  const target = definitions.get(type.id);
+  return target !== undefined && isAnyValue(target.type, definitions, new Set([...visiting, type.id]));
+}
+
 function projectObject(type: TypeIr & { kind: "object" }, definitions: ReadonlyMap<string, DefinitionIr>): TsType {
   const members: TsMember[] = type.properties.map((property) => ({
     key: property.key,
     optional: !property.required,
-    type: projectType(property.type, definitions),
+    // A required key holds some JSON value, never `undefined`. Printed `unknown`, TypeScript would
+    // read `{ k: unknown } & { k?: T }` as admitting `undefined` for k (with exactOptionalPropertyTypes
+    // the intersection is not even assignable to itself); `{} | null` is exact.
+    type: property.required && isAnyValue(property.type, definitions) ? ANY_JSON_VALUE : projectType(property.type, definitions),
     docs: property.docs,
     constraintsOf: property.type,
   }));
