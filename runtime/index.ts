@@ -37,11 +37,12 @@ export type { FetchFunction, FetchInit, FetchResponse } from "./platform/http.js
 export type { TargetCookie } from "./delivery-api/target-cookie.js";
 export type * from "./delivery-api/delivery-types.js";
 export { RUNTIME_VERSION } from "./platform/version.js";
-export { defineMbox, getTypedAttributes } from "./accessors/define-mbox.js";
+export { defineMbox, getTypedAttributes, mboxSpecOf, resolveAttribute } from "./accessors/define-mbox.js";
 export { hasUniqueItems, includesJsonEqual, isJsonEqual, isJsonObject, isMultipleOf, matchesAll, matchesAny, matchesExactlyOne, matchesPattern } from "./accessors/validator-helpers.js";
 export type {
   AccessorOptions,
   AccessorsByExportName,
+  AttributeResolution,
   AttributeSpec,
   AttributesClient,
   AttributesSource,

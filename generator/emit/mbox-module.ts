@@ -28,6 +28,7 @@ import {
 import { emitOfferTypes, interfaceBodyDoc, typeArgumentsDoc, typeDoc } from "./offer-types.js";
 import { fileHeader } from "./templates.js";
 import type { TsType } from "./ts-types.js";
+import { describeExpectation } from "./expectations.js";
 import { constantDoc, createValidatorContext, emitAttributeCheck, validatorDoc } from "./validators.js";
 
 const BLANK_LINE: Doc = [hardline, hardline];
@@ -38,14 +39,16 @@ function keyUnion(keys: readonly string[]): TsType {
   return literals.length === 1 ? literals[0]! : { kind: "union", members: literals };
 }
 
-// Emits: ["max-items", $isMaxItems, () => 10, "maxItems"]
-function attributeSpec(attribute: AttributeIr, check: string): Doc {
-  const parts: Doc[] = [stringLiteral(attribute.key), check];
+// Emits: ["max-items", $isMaxItems, () => 10, "maxItems", "an integer ≥ 1 and ≤ 100"]
+function attributeSpec(attribute: AttributeIr, check: string, definitions: MboxIr["definitions"]): Doc {
   const renamed = attribute.accessorName !== attribute.key;
-  if (attribute.fallback) parts.push(arrowReturning(attribute.fallback.value));
-  else if (renamed) parts.push("undefined");
-  if (renamed) parts.push(stringLiteral(attribute.accessorName));
-  return arrayLiteral(parts);
+  return arrayLiteral([
+    stringLiteral(attribute.key),
+    check,
+    attribute.fallback ? arrowReturning(attribute.fallback.value) : "undefined",
+    renamed ? stringLiteral(attribute.accessorName) : "undefined",
+    stringLiteral(describeExpectation(attribute.type, definitions)),
+  ]);
 }
 
 // Emits: import { defineMbox, isJsonObject, type MboxAccessors } from "@mboxgen/runtime";
@@ -121,7 +124,7 @@ export function emitMboxModule(ir: MboxIr, context: GenerateContext): string {
   // Emits: header; import { defineMbox } from "@mboxgen/runtime"; interface DemoEngineeringFlags;
   // interface DemoEngineeringFlagsAccessors extends MboxAccessors<…>; export const demoEngineeringFlags = /*#__PURE__*/ defineMbox(…); validators
   const validators = createValidatorContext(ir.definitions);
-  const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitAttributeCheck(attribute.type, validators, `$is${toPascalCase(attribute.accessorName)}`)));
+  const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitAttributeCheck(attribute.type, validators, `$is${toPascalCase(attribute.accessorName)}`), ir.definitions));
   const imports = ["defineMbox", ...[...validators.helpers].sort(), "type MboxAccessors"];
   const statements: Doc[] = [importDoc(imports, context.runtimeImport), ...emitOfferTypes(ir), accessorsInterfaceDoc(ir), descriptorDoc(ir, specs), ...validators.constants.map(constantDoc), ...validators.functions.map(validatorDoc)];
   return fileHeader(ir.sourcePath, context.regenerateCommand) + printDocument([join(BLANK_LINE, statements), hardline]);

@@ -1,7 +1,9 @@
 /**
- * `mboxgen emulate`: a local Delivery API (`POST /rest/v1/delivery`) and rules artifact
- * (`GET /<client>/<environment>/v1/rules.json`, with an ETag) for an activities file, so that
- * sampling, generation and apps, remote or on-device, can be developed and tested offline.
+ * `mboxgen emulate`: a local Delivery API (`POST /rest/v1/delivery`), rules artifact
+ * (`GET /<client>/<environment>/v1/rules.json`, with an ETag) and OpenFeature Remote Evaluation
+ * Protocol (`POST /ofrep/v1/evaluate/flags[/{key}]`, every key of every mbox a flag) for an
+ * activities file, so that sampling, generation and apps, remote, on-device or through any
+ * OpenFeature provider, can be developed and tested offline.
  *
  * Its Delivery API decides with the runtime's on-device engine over the artifact it serves, so a
  * remote app and an on-device app (client code `"emulator"`) get the same experience for the same
@@ -11,7 +13,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { createTargetClient as createOnDeviceClient, type DecisioningArtifact } from "@mboxgen/runtime/on-device";
+import type { GetOffersOptions, TargetResponseEnvelope } from "@mboxgen/runtime";
+import { createTargetClient as createOnDeviceClient, type DecisioningArtifact, type OnDeviceTargetClient } from "@mboxgen/runtime/on-device";
+import { createOfrepService, type OfrepAnswer } from "@mboxgen/openfeature/ofrep";
 import { parseActivities, type Activity, type ActivitiesFile, type Experience } from "./activities.js";
 import { buildArtifact, EMULATOR_CLIENT, eventTokenOf } from "./artifact.js";
 
@@ -33,11 +37,30 @@ export interface RunningEmulator {
   serverDomain: string;
   /** Where the rules artifact is served, for `artifactLocation` (client `"emulator"`, environment `production`). */
   artifactUrl: string;
-  /** The artifact it serves and decides with. */
-  artifact: DecisioningArtifact;
-  /** Delivery API calls, display notifications and artifact downloads served so far. */
-  readonly stats: { requests: number; notifications: number; artifactDownloads: number };
+  /** The artifact it serves and decides with (replaced by `setActivities`). */
+  readonly artifact: DecisioningArtifact;
+  /** What it served so far. */
+  readonly stats: EmulatorStats;
+  /** Serves and decides with other activities from now on (a new artifact, with a new ETag). */
+  setActivities(activities: unknown): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What the emulator served so far. */
+export interface EmulatorStats {
+  /** Delivery API calls. */
+  requests: number;
+  /** Display notifications received. */
+  notifications: number;
+  /**
+   * Impressions by mbox, as Target counts them: one per mbox of an `execute` request and one per
+   * mbox of a display notification (prefetch counts none).
+   */
+  impressions: Record<string, number>;
+  /** Rules artifact downloads (304s included). */
+  artifactDownloads: number;
+  /** OFREP evaluation requests. */
+  ofrepRequests: number;
 }
 
 interface MboxRequestItem {
@@ -81,18 +104,25 @@ function serverSideTokens(tokens: Record<string, unknown> | undefined): Record<s
   return { ...tokens, "activity.decisioningMethod": "server-side" };
 }
 
-/** Starts the emulator; resolves once it listens. */
-export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const file = parseActivities(options.activities);
+/** What the emulator decides with: the activities, their artifact and the engine over it. */
+interface Decider {
+  file: ActivitiesFile;
+  artifact: DecisioningArtifact;
+  artifactText: string;
+  etag: string;
+  qaOrder: Activity[];
+  ruleMeta: Map<string, Record<string, unknown>>;
+  engine: OnDeviceTargetClient;
+  /** Every flag OFREP answers: each mbox (its whole offer) and each key of its offers. */
+  flagKeys: string[];
+}
+
+async function createDecider(activities: unknown): Promise<Decider> {
+  const file = parseActivities(activities);
   const artifact = buildArtifact(file);
   const artifactText = JSON.stringify(artifact);
-  const etag = `"${createHash("sha256").update(artifactText).digest("hex").slice(0, 16)}"`;
-  const qaOrder = qaActivities(file);
-  const stats = { requests: 0, notifications: 0, artifactDownloads: 0 };
-  const sockets = new Set<Socket>();
   const ruleMeta = new Map<string, Record<string, unknown>>();
   for (const rules of Object.values(artifact.rules.mboxes ?? {})) for (const rule of rules) ruleMeta.set(`${rule.activityId}:${String(rule.meta?.["experience.id"])}`, rule.meta ?? {});
-
   // The engine decides; its own notifications stay inside the emulator, which counts impressions itself.
   const engine = createOnDeviceClient({
     client: EMULATOR_CLIENT,
@@ -104,14 +134,30 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     fetch: async () => new Response(JSON.stringify({ status: 200, id: {} }), { status: 200 }),
   });
   await engine.ready;
+  const flagKeys = Object.entries(file.mboxes).flatMap(([mbox, activities]) => [
+    mbox,
+    ...[...new Set(activities.flatMap((activity) => activity.experiences.flatMap((experience) => Object.keys(experience.offer.content))))].map((key) => `${mbox}.${key}`),
+  ]);
+  return { file, artifact, artifactText, etag: `"${createHash("sha256").update(artifactText).digest("hex").slice(0, 16)}"`, qaOrder: qaActivities(file), ruleMeta, engine, flagKeys };
+}
+
+/** Starts the emulator; resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  let current = await createDecider(options.activities);
+  const stats: EmulatorStats = { requests: 0, notifications: 0, impressions: Object.create(null) as Record<string, number>, artifactDownloads: 0, ofrepRequests: 0 };
+  const sockets = new Set<Socket>();
+  const count = (mbox: unknown) => {
+    if (typeof mbox === "string") stats.impressions[mbox] = (stats.impressions[mbox] ?? 0) + 1;
+  };
 
   function forcedOption(activity: Activity, experience: Experience, prefetch: boolean): Option {
-    const tokens = serverSideTokens(ruleMeta.get(`${activity.id}:${experience.id}`));
+    const tokens = serverSideTokens(current.ruleMeta.get(`${activity.id}:${experience.id}`));
     const { "audience.ids": _audiences, "location.id": _locationId, "location.name": _locationName, "location.type": _locationType, ...responseTokens } = tokens;
     return { type: "json", content: experience.offer.content, ...(prefetch ? { eventToken: eventTokenOf(activity, experience) } : {}), responseTokens };
   }
 
   async function decide(request: Record<string, any>, visitor: Record<string, unknown>, sessionId: string): Promise<Record<string, unknown>> {
+    const { file, qaOrder, engine } = current;
     const qaMode = request.qaMode as { token?: unknown; previewIndexes?: Array<{ activityIndex?: number; experienceIndex?: number }>; listedActivitiesOnly?: boolean } | undefined;
     if (qaMode && file.qaToken !== undefined && qaMode.token !== file.qaToken) throw new BadRequest("Invalid QA token");
     // activityIndex / experienceIndex are 1-based; an index past the last forces nothing.
@@ -150,6 +196,51 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     return response;
   }
 
+  // One Delivery API call: the body Target would answer (the HTTP endpoint and OFREP share it).
+  async function deliver(body: Record<string, any>, sessionId: string): Promise<Record<string, unknown>> {
+    // A new visitor (no id) gets a tntId; it never has Target's `<id>.<cluster>_<n>` form, which
+    // would send Adobe's SDK to an edge host.
+    const hasId = body.id?.tntId || body.id?.marketingCloudVisitorId || body.id?.thirdPartyId;
+    const visitor = { ...(body.id ?? {}), ...(hasId ? {} : { tntId: randomUUID().replace(/-/g, "") }) };
+    const notifications = Array.isArray(body.notifications) ? body.notifications : [];
+    return {
+      status: 200,
+      requestId: body.requestId ?? randomUUID().replace(/-/g, ""),
+      client: EMULATOR_CLIENT,
+      id: visitor,
+      ...(await decide(body, visitor, sessionId)),
+      ...(notifications.length > 0 ? { notifications: notifications.map((notification: { id?: unknown }) => ({ id: notification?.id })) } : {}),
+    };
+  }
+
+  // OFREP over the same decisions as the Delivery API: each evaluation is one call, counting no impression.
+  const ofrep = createOfrepService({
+    client: {
+      async getOffers(callOptions: GetOffersOptions): Promise<TargetResponseEnvelope> {
+        const request = callOptions.request ?? { context: { channel: "web" } };
+        const response = await deliver(request as Record<string, any>, callOptions.sessionId ?? randomUUID());
+        return { request, response, meta: { decisioningMethod: "server-side", remoteMboxes: [], remoteViews: [] } } as unknown as TargetResponseEnvelope;
+      },
+      sendNotifications: () => Promise.reject(new Error("OFREP evaluations send no notifications")),
+    },
+    flagKeys: () => current.flagKeys,
+  });
+
+  async function handleOfrep(path: string, incoming: IncomingMessage, rawBody: string): Promise<OfrepAnswer> {
+    stats.ofrepRequests += 1;
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      return { status: 400, body: { errorCode: "PARSE_ERROR", errorDetails: "the request body is not valid JSON" }, headers: {} };
+    }
+    if (path === "/ofrep/v1/evaluate/flags") {
+      const ifNoneMatch = incoming.headers["if-none-match"];
+      return ofrep.evaluateFlags(body, typeof ifNoneMatch === "string" ? ifNoneMatch : undefined);
+    }
+    return ofrep.evaluateFlag(decodeURIComponent(path.slice("/ofrep/v1/evaluate/flags/".length)), body);
+  }
+
   async function handle(incoming: IncomingMessage, outgoing: ServerResponse, rawBody: string): Promise<void> {
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       outgoing.writeHead(status, { "content-type": "application/json", ...headers });
@@ -158,11 +249,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const url = new URL(incoming.url ?? "/", "http://emulator");
     if (incoming.method === "GET" && /^\/[^/]+\/[^/]+\/v1\/(?:[^/]+\/)?rules\.json$/.test(url.pathname)) {
       stats.artifactDownloads += 1;
-      if (incoming.headers["if-none-match"] === etag) return reply(304, undefined, { etag });
-      return reply(200, artifactText, { etag });
+      if (incoming.headers["if-none-match"] === current.etag) return reply(304, undefined, { etag: current.etag });
+      return reply(200, current.artifactText, { etag: current.etag });
+    }
+    if (incoming.method === "POST" && (url.pathname === "/ofrep/v1/evaluate/flags" || url.pathname.startsWith("/ofrep/v1/evaluate/flags/"))) {
+      try {
+        const answer = await handleOfrep(url.pathname, incoming, rawBody);
+        outgoing.writeHead(answer.status, { ...answer.headers });
+        return void outgoing.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+      } catch {
+        return reply(500, { errorDetails: "Internal emulator error" });
+      }
     }
     if (incoming.method !== "POST" || url.pathname !== "/rest/v1/delivery") {
-      return reply(404, { status: 404, message: "Not found: the emulator serves POST /rest/v1/delivery and GET /<client>/<environment>/v1/rules.json" });
+      return reply(404, { status: 404, message: "Not found: the emulator serves POST /rest/v1/delivery, GET /<client>/<environment>/v1/rules.json and POST /ofrep/v1/evaluate/flags[/{key}]" });
     }
     try {
       const sessionId = url.searchParams.get("sessionId");
@@ -176,20 +276,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       }
       validateBody(body);
       stats.requests += 1;
-      const notifications = Array.isArray(body.notifications) ? body.notifications : [];
-      stats.notifications += notifications.filter((notification: { type?: unknown }) => notification?.type === "display").length;
-      // A new visitor (no id) gets a tntId; it never has Target's `<id>.<cluster>_<n>` form, which
-      // would send Adobe's SDK to an edge host.
-      const hasId = body.id?.tntId || body.id?.marketingCloudVisitorId || body.id?.thirdPartyId;
-      const visitor = { ...(body.id ?? {}), ...(hasId ? {} : { tntId: randomUUID().replace(/-/g, "") }) };
-      reply(200, {
-        status: 200,
-        requestId: body.requestId ?? randomUUID().replace(/-/g, ""),
-        client: EMULATOR_CLIENT,
-        id: visitor,
-        ...(await decide(body, visitor, sessionId)),
-        ...(notifications.length > 0 ? { notifications: notifications.map((notification: { id?: unknown }) => ({ id: notification?.id })) } : {}),
-      });
+      const notifications: Array<{ type?: unknown; mbox?: { name?: unknown } }> = Array.isArray(body.notifications) ? body.notifications : [];
+      for (const notification of notifications) {
+        if (notification?.type !== "display") continue;
+        stats.notifications += 1;
+        count(notification.mbox?.name);
+      }
+      for (const mbox of Array.isArray(body.execute?.mboxes) ? (body.execute.mboxes as Array<{ name?: unknown }>) : []) count(mbox?.name);
+      reply(200, await deliver(body, sessionId));
     } catch (error) {
       if (error instanceof BadRequest) return reply(400, { status: 400, message: error.message });
       reply(500, { status: 500, message: "Internal emulator error" });
@@ -216,10 +310,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     url,
     serverDomain: `${host}:${address.port}`,
     artifactUrl: `${url}/${EMULATOR_CLIENT}/production/v1/rules.json`,
-    artifact,
+    get artifact() {
+      return current.artifact;
+    },
     stats,
+    async setActivities(activities: unknown) {
+      const previous = current;
+      current = await createDecider(activities);
+      await previous.engine.close();
+    },
     async close() {
-      await engine.close();
+      await current.engine.close();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

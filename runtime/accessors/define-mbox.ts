@@ -21,6 +21,8 @@ export interface FallbackEvent {
   reason: FallbackReason;
   /** Target's value when it was `invalid`, else `undefined`. */
   value: unknown;
+  /** For `invalid`: what the schema requires, in words (`an integer ≥ 1 and ≤ 100`). */
+  expected?: string;
   /** The error of the failed call, for `target-error`. */
   error?: unknown;
 }
@@ -58,13 +60,27 @@ export interface AttributesClient {
   getAttributes(mboxNames: string[], options?: any): Promise<AttributesSource>;
 }
 
-/** One attribute of a generated descriptor: `[key, isValid, fallback?, accessorName?]`. */
+/** One attribute of a generated descriptor: `[key, isValid, fallback?, accessorName?, expected?]`. */
 export type AttributeSpec = readonly [
   key: string,
   isValid: (value: unknown) => boolean,
   fallback?: (() => unknown) | undefined,
-  accessorName?: string,
+  accessorName?: string | undefined,
+  expected?: string | undefined,
 ];
+
+/**
+ * One attribute's value read from an offer, as every accessor reads it: Target's value when it is
+ * present and passes the generated validator, else the default, with the reason it fell back.
+ */
+export interface AttributeResolution {
+  /** The value the accessor returns. */
+  value: unknown;
+  /** Why Target's value was not used; absent when it was. */
+  fallback?: FallbackReason;
+  /** Target's value when it was `invalid`. */
+  rejected?: unknown;
+}
 
 /** What a generated module passes to `defineMbox`. */
 export interface MboxSpec<ExportName extends string> {
@@ -151,27 +167,46 @@ function fallbackValue(fallback: AttributeSpec[2]): unknown {
   }
 }
 
+/**
+ * Reads one attribute from an offer (`undefined` when the Target call failed) exactly as generated
+ * accessors do; never throws. For integrations that answer from descriptors, such as
+ * `@mboxgen/openfeature`.
+ *
+ * @example
+ * ```ts
+ * const spec = mboxSpecOf(demoEngineeringFlags)!;
+ * const attribute = spec.attributes.find(([key]) => key === "searchProviderId")!;
+ * resolveAttribute(attribute, { searchProviderId: "x" }); // { value: 143, fallback: "invalid", rejected: "x" }
+ * ```
+ */
+export function resolveAttribute(attribute: AttributeSpec, offer: Record<string, unknown> | undefined): AttributeResolution {
+  const [key, isValid, fallback] = attribute;
+  let present = false;
+  let value: unknown;
+  try {
+    present = offer !== undefined && Object.hasOwn(offer, key);
+    value = present ? offer![key] : undefined;
+  } catch {
+    // A getter of someone else's provider that throws: the value cannot be read.
+    present = false;
+  }
+  if (present && passes(isValid, value)) return { value };
+  if (offer === undefined) return { value: fallbackValue(fallback), fallback: "target-error" };
+  return present ? { value: fallbackValue(fallback), fallback: "invalid", rejected: value } : { value: fallbackValue(fallback), fallback: "missing" };
+}
+
 function createAccessors(spec: MboxSpec<string>, values: Record<string, unknown>, error: unknown, onFallback: AccessorOptions["onFallback"]): unknown {
   const resolved = new Map<string, unknown>();
-  const resolve = ([key, isValid, fallback]: AttributeSpec): unknown => {
+  const resolve = (attribute: AttributeSpec): unknown => {
+    const key = attribute[0];
     if (resolved.has(key)) return resolved.get(key);
-    let present = false;
-    let value: unknown;
-    try {
-      present = error === undefined && Object.hasOwn(values, key);
-      value = present ? values[key] : undefined;
-    } catch {
-      // A getter of someone else's provider that throws: the value cannot be read.
-      present = false;
+    const resolution = resolveAttribute(attribute, error === undefined ? values : undefined);
+    if (resolution.fallback !== undefined) {
+      const expected = resolution.fallback === "invalid" && attribute[4] !== undefined ? { expected: attribute[4] } : {};
+      notify(onFallback, { mbox: spec.mbox, key, reason: resolution.fallback, value: resolution.rejected, ...expected, ...(error === undefined ? {} : { error }) });
     }
-    let result = value;
-    if (!present || !passes(isValid, value)) {
-      result = fallbackValue(fallback);
-      const reason: FallbackReason = error !== undefined ? "target-error" : present ? "invalid" : "missing";
-      notify(onFallback, { mbox: spec.mbox, key, reason, value, ...(error === undefined ? {} : { error }) });
-    }
-    resolved.set(key, result);
-    return result;
+    resolved.set(key, resolution.value);
+    return resolution.value;
   };
   const asObject = (): Record<string, unknown> => {
     const offer: Record<string, unknown> = {};
@@ -192,8 +227,22 @@ function createAccessors(spec: MboxSpec<string>, values: Record<string, unknown>
   return accessors;
 }
 
+/**
+ * The spec a generated descriptor was defined with (its mbox name, export name and attributes,
+ * with their validators, defaults and expectations), or `undefined` for anything else. For
+ * integrations that answer from descriptors, such as `@mboxgen/openfeature`.
+ *
+ * @example
+ * ```ts
+ * mboxSpecOf(demoEngineeringFlags)?.attributes.map(([key]) => key); // ["cdnHostname", "searchProviderId", …]
+ * ```
+ */
+export function mboxSpecOf(descriptor: unknown): MboxSpec<string> | undefined {
+  return typeof descriptor === "object" && descriptor !== null ? specsOfDescriptors.get(descriptor) : undefined;
+}
+
 function specOf(descriptor: unknown): MboxSpec<string> {
-  const spec = typeof descriptor === "object" && descriptor !== null ? specsOfDescriptors.get(descriptor) : undefined;
+  const spec = mboxSpecOf(descriptor);
   if (!spec) throw new TypeError("mboxgen: expected a descriptor from a generated module (created by defineMbox)");
   return spec;
 }
@@ -294,6 +343,7 @@ export function defineMbox<ExportName extends string, Accessors>(spec: MboxSpec<
       return createAccessors(spec, values, error, options?.onFallback) as Accessors;
     },
   };
-  specsOfDescriptors.set(descriptor, spec);
+  // Frozen: integrations read it through mboxSpecOf and must not change what accessors check.
+  specsOfDescriptors.set(descriptor, Object.freeze({ ...spec, attributes: Object.freeze([...spec.attributes]) }));
   return Object.freeze(descriptor);
 }

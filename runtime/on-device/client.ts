@@ -96,6 +96,11 @@ export interface OnDeviceTargetClient extends Omit<TargetClient, "getAttributes"
    * pending until a later one succeeds; without, it rejects with the `TargetArtifactError`.
    */
   readonly ready: Promise<void>;
+  /**
+   * Adds event handlers besides the `events` option's (an integration's, such as the OpenFeature
+   * provider's); returns the function that removes them.
+   */
+  subscribe(handlers: TargetEvents): () => void;
   /** Whether on-device decisions work now. */
   isReady(): boolean;
   /** The artifact decisions are made from now, if any. */
@@ -186,13 +191,17 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
   let queuedNotifications: Array<SendNotificationsOptions & { request: DeliveryRequest }> = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
+  // The `events` option's handlers, and those added later by subscribe().
+  const subscribers = new Set<TargetEvents>(events ? [events] : []);
   function emit(type: keyof TargetEvents, payload: Record<string, unknown> = {}): void {
-    const handler = events?.[type];
-    if (typeof handler !== "function") return;
-    try {
-      handler({ ...payload, type });
-    } catch (error) {
-      logger.error?.(`the ${type} event handler threw`, error);
+    for (const handlers of [...subscribers]) {
+      const handler = handlers[type];
+      if (typeof handler !== "function") continue;
+      try {
+        handler({ ...payload, type });
+      } catch (error) {
+        logger.error?.(`the ${type} event handler threw`, error);
+      }
     }
   }
 
@@ -432,6 +441,11 @@ export function createTargetClient(options: OnDeviceClientOptions): OnDeviceTarg
     },
     ready,
     isReady,
+    subscribe(handlers: TargetEvents) {
+      const added = { ...handlers };
+      subscribers.add(added);
+      return () => void subscribers.delete(added);
+    },
     getRawArtifact: () => compiled?.artifact,
     async close() {
       closed = true;

@@ -13,7 +13,7 @@ import { repositoryRoot } from "../support/fixtures.js";
 const ts = createRequire(import.meta.url)("typescript-5.9") as typeof TypeScript;
 
 const REMOTE_ENTRY = [
-    "AccessorOptions", "AccessorsByExportName", "Address", "AttributeSpec", "AttributesClient", "AttributesProvider",
+    "AccessorOptions", "AccessorsByExportName", "Address", "AttributeResolution", "AttributeSpec", "AttributesClient", "AttributesProvider",
     "AttributesSource", "ChannelType", "Context", "CustomerId", "CustomerIdInput", "DeliveryRequest",
     "DeliveryResponse", "ExecuteRequest", "FallbackEvent", "FallbackReason", "FetchFunction", "FetchInit",
     "FetchResponse", "Geo", "GetOffersOptions", "JsonValue", "MboxAccessors", "MboxAccessorsBase", "MboxAttributes",
@@ -26,6 +26,7 @@ const REMOTE_ENTRY = [
     "createTargetClient", "defineMbox", "getTypedAttributes", "hasUniqueItems", "includesJsonEqual", "isJsonEqual",
     "isJsonObject", "isMultipleOf", "isTargetError", "isTargetHttpError", "isTargetNetworkError",
     "isTargetResponseError", "isTargetTimeoutError", "matchesAll", "matchesAny", "matchesExactlyOne", "matchesPattern",
+    "mboxSpecOf", "resolveAttribute",
 ];
 
 /** The on-device entry exports everything of the remote one, and these. */
