@@ -58,6 +58,12 @@ export interface MboxgenConfig {
   /** Module specifier generated code imports the runtime from. Default `"@mboxgen/runtime"`. */
   runtimeImport?: string;
   /**
+   * What to write for OpenFeature (CLI `--openfeature`): `"server"`, typed getters over an OpenFeature
+   * server client in `<out>/openfeature/`; `"manifest"`, an OpenFeature CLI flag manifest,
+   * `<out>/openfeature/flags.json`.
+   */
+  openfeature?: OpenFeatureOutput[];
+  /**
    * Run prettier with the `prettier` options below. Default `true` (CLI `--no-format` turns it off).
    * Without `prettier` options nothing runs: the output is already in prettier's default layout.
    */
@@ -73,9 +79,16 @@ export interface MboxgenConfig {
   target?: { client?: string; organizationId?: string; serverDomain?: string; secure?: boolean; timeout?: number };
 }
 
+/** What `generate` writes for OpenFeature. */
+export type OpenFeatureOutput = "server" | "manifest";
+
 /** Everything a generate run needs, resolved once; passed to every stage. */
 export interface GenerateContext {
   runtimeImport: string;
+  /** OpenFeature outputs, sorted. */
+  openfeature: OpenFeatureOutput[];
+  /** Module specifier the OpenFeature server getters import their support from. */
+  openFeatureImport: string;
   format: boolean;
   prettier: PrettierOptions;
   mboxes: Record<string, MboxConfig>;
@@ -103,6 +116,8 @@ export function validateConfig(config: unknown, diagnostics: Diagnostics, source
 export function createGenerateContext(config: MboxgenConfig, regenerateCommand: string): GenerateContext {
   return {
     runtimeImport: config.runtimeImport ?? "@mboxgen/runtime",
+    openfeature: [...new Set(config.openfeature ?? [])].sort(),
+    openFeatureImport: "@mboxgen/openfeature/server",
     format: config.format ?? true,
     prettier: config.prettier ?? {},
     mboxes: config.mboxes ?? {},

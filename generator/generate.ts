@@ -7,7 +7,9 @@ import { buildIr, MAX_DEPTH } from "./build-ir.js";
 import { createGenerateContext, validateConfig, type GenerateContext, type MboxgenConfig } from "./config.js";
 import { emitIndexModule } from "./emit/index-module.js";
 import type { GeneratedFile } from "./emit/generated-file.js";
-import { runModuleJob } from "./emit/module-job.js";
+import { modulePaths, runModuleJob } from "./emit/module-job.js";
+import { emitFlagManifest } from "./emit/flag-manifest.js";
+import { emitOpenFeatureIndex, OPENFEATURE_SERVER_FOLDER } from "./emit/openfeature-module.js";
 import { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError, GeneratorErrors, type GeneratorError } from "./errors.js";
 import { format, hasCustomFormatting } from "./format.js";
@@ -110,11 +112,13 @@ interface PlannedModule {
 function planModules(loaded: LoadedSchemas, names: readonly MboxNames[], context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): { reused: GeneratedFile[]; toBuild: PlannedModule[] } {
   const reused: GeneratedFile[] = [];
   const toBuild: PlannedModule[] = [];
+  // The manifest lists every key of every mbox: each schema is read.
+  const reusable = !context.openfeature.includes("manifest");
   loaded.mboxes.forEach((mbox, index) => {
     const planned: PlannedModule = { loaded: mbox, names: names[index]!, inputHash: moduleInputHash(mbox, loaded.documents, context) };
-    const path = `${planned.names.fileName}.ts`;
-    const previous = previousFiles?.get(path);
-    if (isCurrent(previous, planned.inputHash)) reused.push({ path, text: previous! });
+    // A module is reused with its companions, all current, or not at all.
+    const previous = modulePaths(planned.names.fileName, context).map((path) => ({ path, text: previousFiles?.get(path) }));
+    if (reusable && previous.every(({ text }) => isCurrent(text, planned.inputHash))) reused.push(...previous.map(({ path, text }) => ({ path, text: text! })));
     else toBuild.push(planned);
   });
   return { reused, toBuild };
@@ -147,7 +151,7 @@ async function emitModules(built: ReadonlyArray<PlannedModule & { ir: MboxIr }>,
   const files: GeneratedFile[] = [];
   for (const { ir, inputHash } of built) {
     try {
-      files.push(await runModuleJob({ ir, context, inputHash }));
+      files.push(...(await runModuleJob({ ir, context, inputHash })));
     } catch (error) {
       throw new GeneratorErrors([stackOverflowError(error, ir.sourcePath)]);
     }
@@ -155,14 +159,20 @@ async function emitModules(built: ReadonlyArray<PlannedModule & { ir: MboxIr }>,
   return files;
 }
 
-/** The index module, reused when nothing it lists changed (decided before it is printed). */
-async function emitIndex(mboxes: readonly MboxNames[], schemasLabel: string, context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): Promise<GeneratedFile> {
+/** The index modules (`index.ts`, and the OpenFeature getters' when asked for), each reused when nothing it lists changed (decided before it is printed). */
+async function emitIndexes(mboxes: readonly MboxNames[], schemasLabel: string, context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): Promise<GeneratedFile[]> {
   const listed = mboxes.map(({ fileName, exportName, typeName, accessorsTypeName }) => [fileName, exportName, typeName, accessorsTypeName]);
   const indexHash = hashText(JSON.stringify({ generator: GENERATOR_VERSION, listed, schemasLabel, context }));
-  const previousIndex = previousFiles?.get("index.ts");
-  if (isCurrent(previousIndex, indexHash)) return { path: "index.ts", text: previousIndex! };
-  const indexSource = emitIndexModule(mboxes, schemasLabel, context);
-  return { path: "index.ts", text: stamp(hasCustomFormatting(context) ? await format(indexSource, context.prettier) : indexSource, indexHash) };
+  const indexes: Array<[path: string, emit: () => string]> = [["index.ts", () => emitIndexModule(mboxes, schemasLabel, context)]];
+  if (context.openfeature.includes("server")) indexes.push([`${OPENFEATURE_SERVER_FOLDER}/index.ts`, () => emitOpenFeatureIndex(mboxes, schemasLabel, context)]);
+  return Promise.all(
+    indexes.map(async ([path, emit]) => {
+      const previous = previousFiles?.get(path);
+      if (isCurrent(previous, indexHash)) return { path, text: previous! };
+      const source = emit();
+      return { path, text: stamp(hasCustomFormatting(context) ? await format(source, context.prettier) : source, indexHash) };
+    }),
+  );
 }
 
 /**
@@ -182,7 +192,12 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
   const named = built.map((module) => ({ ...module, ir: nameMembers(module.ir, module.names, context, diagnostics) }));
   diagnostics.throwIfAny();
   const modules = await emitModules(named, context);
-  const index = await emitIndex(names, schemasLabel, context, input.previousFiles);
-  const files = [...reused, ...modules, index].sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+  const indexes = await emitIndexes(names, schemasLabel, context, input.previousFiles);
+  // The manifest reads every mbox (planModules builds them all when it is asked for).
+  // It is JSON: prettier's JSON layout, printed by prettier itself (the user's options apply too).
+  const manifest: GeneratedFile[] = context.openfeature.includes("manifest")
+    ? [{ path: `${OPENFEATURE_SERVER_FOLDER}/flags.json`, text: await format(emitFlagManifest(named.map(({ ir }) => ir)), { ...(context.format ? context.prettier : {}), parser: "json" }) }]
+    : [];
+  const files = [...reused, ...modules, ...indexes, ...manifest].sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
   return { files, reused: reused.length };
 }

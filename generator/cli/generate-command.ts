@@ -5,7 +5,7 @@
  */
 import { watch as watchFiles } from "chokidar";
 import { relative, resolve } from "node:path";
-import type { MboxgenConfig } from "../config.js";
+import type { MboxgenConfig, OpenFeatureOutput } from "../config.js";
 import type { GeneratedFile } from "../emit/generated-file.js";
 import { generate } from "../generate.js";
 import { loadConfigFile } from "./config-file.js";
@@ -23,6 +23,7 @@ export interface GenerateArguments {
   stdout: boolean;
   format?: boolean | undefined;
   runtimeImport?: string | undefined;
+  openfeature?: OpenFeatureOutput[] | undefined;
   debug: boolean;
 }
 
@@ -33,6 +34,7 @@ function regenerateCommand(options: GenerateArguments): string {
   if (options.out !== undefined) parts.push(`--out ${options.out}`);
   if (options.runtimeImport !== undefined) parts.push(`--runtime-import ${options.runtimeImport}`);
   if (options.format === false) parts.push("--no-format");
+  if (options.openfeature !== undefined) parts.push(`--openfeature ${options.openfeature.join(" ")}`);
   return parts.join(" ");
 }
 
@@ -48,6 +50,10 @@ async function runGenerateOnce(
   if (options.out !== undefined) config.out = options.out;
   if (options.format !== undefined) config.format = options.format;
   if (options.runtimeImport !== undefined) config.runtimeImport = options.runtimeImport;
+  if (options.openfeature !== undefined) {
+    if (options.openfeature.length === 0) throw new UsageError("--openfeature needs what to write: server, manifest (or both)");
+    config.openfeature = options.openfeature;
+  }
   const missing = [
     typeof config.schemas === "string" ? undefined : 'no schemas folder: pass --schemas <folder> or set "schemas" in mboxgen.config.json',
     typeof config.out === "string" || options.stdout ? undefined : 'no output folder: pass --out <folder> or set "out" in mboxgen.config.json',

@@ -1,6 +1,7 @@
 /**
- * One mbox module from its named IR: offer types, validators and descriptor from the same IR,
- * already laid out as prettier lays out TypeScript, then the hash stamp.
+ * One mbox module from its named IR (offer types, validators and descriptor from the same IR,
+ * already laid out as prettier lays out TypeScript, then the hash stamp), and the companion
+ * modules the options ask for (the OpenFeature getters), from the same IR and with the same stamp.
  */
 import type { GenerateContext } from "../config.js";
 import { format, hasCustomFormatting } from "../format.js";
@@ -8,6 +9,7 @@ import type { GeneratedFile } from "./generated-file.js";
 import type { MboxIr } from "../ir.js";
 import { stamp } from "../stamp.js";
 import { emitMboxModule } from "./mbox-module.js";
+import { emitOpenFeatureModule, OPENFEATURE_SERVER_FOLDER } from "./openfeature-module.js";
 
 /** What a module job needs. */
 export interface ModuleJob {
@@ -17,9 +19,22 @@ export interface ModuleJob {
   inputHash: string;
 }
 
-/** Runs one module job. Prettier runs only for options of the user's own (the text is already in its default layout). */
-export async function runModuleJob(job: ModuleJob): Promise<GeneratedFile> {
-  const source = emitMboxModule(job.ir, job.context);
-  const text = hasCustomFormatting(job.context) ? await format(source, job.context.prettier) : source;
-  return { path: `${job.ir.fileName}.ts`, text: stamp(text, job.inputHash) };
+/** The paths a module job writes for an mbox: its module, and its companions the options ask for. */
+export function modulePaths(fileName: string, context: GenerateContext): string[] {
+  return [`${fileName}.ts`, ...(context.openfeature.includes("server") ? [`${OPENFEATURE_SERVER_FOLDER}/${fileName}.ts`] : [])];
+}
+
+/**
+ * Runs one module job: the mbox module and its companions. Prettier runs only for options of the
+ * user's own (the text is already in its default layout).
+ */
+export async function runModuleJob(job: ModuleJob): Promise<GeneratedFile[]> {
+  const sources = [emitMboxModule(job.ir, job.context), ...(job.context.openfeature.includes("server") ? [emitOpenFeatureModule(job.ir, job.context)] : [])];
+  const paths = modulePaths(job.ir.fileName, job.context);
+  return Promise.all(
+    sources.map(async (source, index) => {
+      const text = hasCustomFormatting(job.context) ? await format(source, job.context.prettier) : source;
+      return { path: paths[index]!, text: stamp(text, job.inputHash) };
+    }),
+  );
 }

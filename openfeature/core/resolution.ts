@@ -67,9 +67,13 @@ function jsonTypeOf(value: unknown): string {
   return typeof value;
 }
 
-function hasType(value: unknown, type: FlagType): boolean {
+const isStructure = (value: unknown) => typeof value === "object" && value !== null;
+
+// An object evaluation wants a structure, unless the caller's default is none: then it reads a key
+// of several JSON types (`string | null`, through the generated getters) and any JSON value is its.
+function hasType(value: unknown, type: FlagType, defaultValue: unknown): boolean {
   if (type === "any") return true;
-  if (type === "object") return typeof value === "object" && value !== null;
+  if (type === "object") return isStructure(value) || (!isStructure(defaultValue) && value !== undefined);
   if (type === "number") return typeof value === "number" && Number.isFinite(value);
   return typeof value === type;
 }
@@ -128,7 +132,7 @@ export function resolveFlag<Value>(input: ResolutionInput<Value>): FlagResolutio
   const metadata = metadataOf(mbox, decision, input.decision.decisioningMethod);
   const delivered = decision.offer !== undefined;
   const found = (value: unknown, fromTarget: boolean): FlagResolution<Value> => {
-    if (!hasType(value, type)) {
+    if (!hasType(value, type, defaultValue)) {
       return fail("TYPE_MISMATCH", `flag ${JSON.stringify(flagKey)} was asked for as a ${type}, but its value is ${jsonTypeOf(value) === "object" ? "an object" : `a ${jsonTypeOf(value)}`} (${excerpt(value)})`, metadata, delivered);
     }
     if (!fromTarget) return { value: value as Value, reason: "DEFAULT", flagMetadata: metadata, displayed: delivered };

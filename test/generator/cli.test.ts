@@ -231,7 +231,7 @@ describe("mboxgen's command line", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('✘ mboxgen.config.json:3:3 /outt: invalid config: unknown option "outt" (did you mean "out"?); correct it against');
     const schema = JSON.parse(readFileSync(join(repositoryRoot, "generator/config.schema.json"), "utf8"));
-    expect(Object.keys(schema.properties)).toEqual(["$schema", "schemas", "out", "runtimeImport", "format", "prettier", "mboxes", "target"]);
+    expect(Object.keys(schema.properties)).toEqual(["$schema", "schemas", "out", "runtimeImport", "openfeature", "format", "prettier", "mboxes", "target"]);
   });
 
   it("a port in use is a clear error", async () => {
