@@ -5,7 +5,7 @@
  */
 export { generate } from "./generate.js";
 export type { GenerateInput, GenerateResult, GeneratedFile } from "./generate.js";
-export type { KeyConfig, MboxConfig, MboxgenConfig } from "./config.js";
+export type { KeyConfig, MboxConfig, MboxgenConfig, OpenFeatureOutput } from "./config.js";
 export type { SchemaSource } from "./json-document.js";
 export { GeneratorError, GeneratorErrors, isGeneratorError } from "./errors.js";
 export type { ErrorLocation, GeneratorErrorCode } from "./errors.js";
@@ -14,7 +14,7 @@ export { runCli } from "./cli/main.js";
 export type { CliEnvironment } from "./cli/environment.js";
 export { GENERATOR_VERSION } from "./version.js";
 export { startEmulator } from "./emulator/emulator.js";
-export type { EmulatorOptions, RunningEmulator } from "./emulator/emulator.js";
+export type { EmulatorOptions, EmulatorStats, RunningEmulator } from "./emulator/emulator.js";
 export { parseActivities } from "./emulator/activities.js";
 export { buildArtifact } from "./emulator/artifact.js";
 export type { ActivitiesFile, Activity, Audience, Experience } from "./emulator/activities.js";

@@ -56,6 +56,7 @@ export async function runEmulate(options: EmulateArguments, environment: CliEnvi
     `✔ Delivery API emulator on ${emulator.url} serving ${label}\n` +
       `  point a client at it: createTargetClient({ client: "emulator", organizationId: "EMULATOR@AdobeOrg", serverDomain: "${emulator.serverDomain}", secure: false })\n` +
       `  on-device (from "@mboxgen/runtime/on-device"): add decisioningMethod: "on-device", artifactLocation: "${emulator.artifactUrl}"\n` +
+      `  OpenFeature's OFREP providers: baseUrl "${emulator.url}" (every key of every mbox is a flag "<mbox>.<key>")\n` +
       "  Ctrl-C to stop\n",
   );
   await waitForStop(environment);

@@ -52,7 +52,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     ],
   },
   emulate: {
-    describe: "Serve an activities file as a local Delivery API (POST /rest/v1/delivery)",
+    describe: "Serve an activities file as a local Delivery API (POST /rest/v1/delivery), rules artifact and OFREP endpoint",
     options: {
       activities: text("Activities file (JSON); default: mboxgen's bundled example, fixtures/example/activities.json"),
       port: count("Port (default: a free one)", { default: 0 }),

@@ -242,10 +242,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   }
 
   async function handle(incoming: IncomingMessage, outgoing: ServerResponse, rawBody: string): Promise<void> {
+    // Pages on other origins (an app's dev server, a test page) call it from browsers: CORS for all.
+    outgoing.setHeader("access-control-allow-origin", "*");
+    outgoing.setHeader("access-control-expose-headers", "etag");
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       outgoing.writeHead(status, { "content-type": "application/json", ...headers });
       outgoing.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
     };
+    if (incoming.method === "OPTIONS") {
+      outgoing.writeHead(204, { "access-control-allow-methods": "GET, POST, OPTIONS", "access-control-allow-headers": incoming.headers["access-control-request-headers"] ?? "content-type", "access-control-max-age": "600" });
+      return void outgoing.end();
+    }
     const url = new URL(incoming.url ?? "/", "http://emulator");
     if (incoming.method === "GET" && /^\/[^/]+\/[^/]+\/v1\/(?:[^/]+\/)?rules\.json$/.test(url.pathname)) {
       stats.artifactDownloads += 1;

@@ -98,12 +98,31 @@ describe("import graph", () => {
     // And the runtime never imports the generator (covered by the layering: nothing outside runtime/).
   });
 
-  it("the runtime's entry files only re-export", () => {
-    for (const entry of ["runtime/index.ts", "runtime/on-device.ts", "runtime/domains.ts"]) {
+  it("the packages' entry files only re-export", () => {
+    for (const entry of ["runtime/index.ts", "runtime/on-device.ts", "runtime/domains.ts", "openfeature/server.ts", "openfeature/ofrep.ts"]) {
       const source = ts.createSourceFile(entry, readFileSync(join(repositoryRoot, entry), "utf8"), ts.ScriptTarget.ES2022);
       const logic = source.statements.filter((statement) => !ts.isExportDeclaration(statement)).map((statement) => statement.getText(source).slice(0, 60));
       expect(logic, entry).toEqual([]);
     }
+  });
+
+  it("@mboxgen/openfeature: core/ needs no OpenFeature SDK and knows no entry folder; the OFREP entry loads no SDK", () => {
+    const violations: string[] = [];
+    for (const [file, edges] of graph) {
+      if (!file.startsWith("openfeature/")) continue;
+      for (const edge of edges) {
+        const packageName = edge.target === undefined ? edge.specifier : undefined;
+        if (packageName !== undefined && !/^@mboxgen\/runtime(\/on-device)?$/.test(packageName) && !(file.startsWith("openfeature/server/") && packageName === "@openfeature/server-sdk")) {
+          violations.push(`${file} → ${packageName} (only @mboxgen/runtime, and the server SDK in server/)`);
+        }
+        if (file.startsWith("openfeature/core/") && edge.target !== undefined && !edge.target.startsWith("openfeature/core/")) violations.push(`${file} → ${edge.target} (core/ imports only core/)`);
+        if (packageName === "@mboxgen/runtime/on-device" && !edge.typeOnly) violations.push(`${file} → ${packageName} (types only: the provider never loads the engine itself)`);
+      }
+    }
+    expect(violations).toEqual([]);
+    const ofrep = [...reachableFrom(graph, "openfeature/ofrep.ts", { loadedWithEntry: true })];
+    expect(ofrep.filter((file) => file.startsWith("openfeature/server/"))).toEqual([]);
+    expect(ofrep.flatMap((file) => graph.get(file)!.filter((edge) => edge.specifier.startsWith("@openfeature/")).map((edge) => edge.specifier))).toEqual([]);
   });
 
   it("the remote-only entry reaches nothing of on-device/", () => {

@@ -22,7 +22,7 @@ const exec = promisify(execFile);
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 let work: string;
 let app: string;
-const tarballs: Record<"runtime" | "mboxgen", string> = { runtime: "", mboxgen: "" };
+const tarballs: Record<"runtime" | "mboxgen" | "openfeature", string> = { runtime: "", mboxgen: "", openfeature: "" };
 const children: ChildProcess[] = [];
 
 async function freePort(): Promise<number> {
@@ -49,13 +49,17 @@ beforeAll(async () => {
   app = join(work, "app");
   mkdirSync(app);
   // The builds are fresh (npm test builds first); `prepack` would build again.
-  for (const [name, args] of [["mboxgen", []], ["runtime", ["--workspace", "@mboxgen/runtime"]]] as const) {
+  for (const [name, args] of [["mboxgen", []], ["runtime", ["--workspace", "@mboxgen/runtime"]], ["openfeature", ["--workspace", "@mboxgen/openfeature"]]] as const) {
     const { stdout } = await exec(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", work, ...args], { cwd: repositoryRoot });
     tarballs[name] = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
   }
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "fresh-app", private: true, type: "module" }, null, 2));
   const install = ["install", "--prefer-offline", "--no-audit", "--no-fund"];
   await exec(npm, [...install, tarballs.runtime], { cwd: app });
+  // The packages are not on the registry: mboxgen's own dependency on @mboxgen/openfeature (its
+  // emulator serves OFREP) is met by the tarball, installed for development first, as the published
+  // package would be fetched with mboxgen.
+  await exec(npm, [...install, "--save-dev", tarballs.openfeature], { cwd: app });
   await exec(npm, [...install, "--save-dev", tarballs.mboxgen], { cwd: app });
 }, 120_000);
 
@@ -68,17 +72,20 @@ describe("the packages as npm packs them", () => {
   it("ship what their READMEs, error messages and exports refer to, and no source map", async () => {
     const runtimeFiles = await packedFiles(tarballs.runtime);
     const mboxgenFiles = await packedFiles(tarballs.mboxgen);
+    const openfeatureFiles = await packedFiles(tarballs.openfeature);
+    expect(openfeatureFiles).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/server.js", "dist/server.d.ts", "dist/ofrep.js", "dist/ofrep.d.ts"]));
+    expect(openfeatureFiles.filter((path) => !path.startsWith("dist/") && !["LICENSE", "README.md", "package.json"].includes(path))).toEqual([]);
     expect(runtimeFiles).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "dist/on-device.js", "dist/on-device.d.ts", "dist/on-device/domains/public-suffix-list.js"]));
     expect(runtimeFiles.filter((path) => !path.startsWith("dist/") && !["LICENSE", "README.md", "package.json"].includes(path))).toEqual([]);
     expect(mboxgenFiles).toEqual(
       expect.arrayContaining(["dist/generator/cli.js", "templates/file-header.txt", "generator/config.schema.json", "generator/emulator/activities.schema.json", "fixtures/example/activities.json", "fixtures/example/schemas/demo-engineering-flags.schema.json"]),
     );
-    for (const files of [runtimeFiles, mboxgenFiles]) {
+    for (const files of [runtimeFiles, mboxgenFiles, openfeatureFiles]) {
       expect(files.filter((path) => path.endsWith(".map"))).toEqual([]);
       expect(files.filter((path) => path.endsWith(".ts") && !path.endsWith(".d.ts"))).toEqual([]);
     }
     // Every relative link of each README is a file of its tarball.
-    for (const [readme, files] of [[join(repositoryRoot, "README.md"), mboxgenFiles], [join(repositoryRoot, "runtime/README.md"), runtimeFiles]] as const) {
+    for (const [readme, files] of [[join(repositoryRoot, "README.md"), mboxgenFiles], [join(repositoryRoot, "runtime/README.md"), runtimeFiles], [join(repositoryRoot, "openfeature/README.md"), openfeatureFiles]] as const) {
       const links = [...readFileSync(readme, "utf8").matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((match) => match[1]!).filter((link) => !/^[a-z]+:/.test(link));
       for (const link of links) expect(files, `${relative(repositoryRoot, readme)} links ${link}`).toContain(link);
     }
@@ -145,8 +152,16 @@ describe("a fresh app that follows the README", () => {
   }, 60_000);
 
   it("type-checks the README's TypeScript blocks and an app against the generated modules", async () => {
-    const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md"))];
-    for (const [index, block] of blocks.entries()) writeFileSync(join(app, "src", `readme-${index + 1}.ts`), block.code);
+    // The OpenFeature section's install (our package is already there, from its tarball; OpenFeature's
+    // SDK from the registry), kept out of package.json so that the production check below is the
+    // main install's; and its generate command, as written.
+    await exec(npm, ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "@openfeature/server-sdk@^1.17.0", "@types/node@^20"], { cwd: app });
+    for (const command of shellCommands(readmeBlocks().find((each) => each.marker === "openfeature-generate")!.code)) await runCommand(command);
+    expect(readdirSync(join(app, "src/target/openfeature")).sort()).toEqual(["demo-engineering-flags.ts", "flags.json", "hero-banner.ts", "index.ts", "promo-strip.ts"]);
+    const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md")), ...readmeTypeScriptBlocks(join(repositoryRoot, "openfeature/README.md"))];
+    // Blocks that use OpenFeature are a project of their own: OpenFeature's server SDK needs Node's types.
+    const usesOpenFeature = (code: string) => /@openfeature\/|@mboxgen\/openfeature|\/openfeature\//.test(code);
+    for (const [index, block] of blocks.entries()) writeFileSync(join(app, "src", `${usesOpenFeature(block.code) ? "openfeature-" : ""}readme-${index + 1}.ts`), block.code);
     writeFileSync(
       join(app, "src/main.ts"),
       [
@@ -163,7 +178,11 @@ describe("a fresh app that follows the README", () => {
       ].join("\n"),
     );
     const compilerOptions = { target: "ES2022", lib: ["ES2022"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true, skipLibCheck: false, skipDefaultLibCheck: true, types: [], outDir: "build", rootDir: "src" };
-    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"] }, null, 2));
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"], exclude: ["src/openfeature-*.ts", "src/target/openfeature"] }, null, 2));
+    writeFileSync(join(app, "tsconfig.openfeature.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, types: ["node"], noEmit: true }, include: ["src/openfeature-*.ts", "src/target/openfeature"] }, null, 2));
+    await exec(process.execPath, [join(repositoryRoot, "node_modules/typescript/bin/tsc"), "-p", join(app, "tsconfig.openfeature.json"), "--pretty", "false"], { cwd: app }).catch((error: { stdout: string }) => {
+      throw new Error(error.stdout);
+    });
     writeFileSync(join(app, "src/host.d.ts"), "declare const console: { log(...data: unknown[]): void; warn(...data: unknown[]): void };\ndeclare const process: { argv: string[] };\n");
     await exec(process.execPath, [join(repositoryRoot, "node_modules/typescript/bin/tsc"), "-p", app, "--pretty", "false"], { cwd: app }).catch((error: { stdout: string }) => {
       throw new Error(error.stdout);

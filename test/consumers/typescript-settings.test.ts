@@ -43,24 +43,34 @@ let root: string;
 beforeAll(async () => {
   // Inside the repository, so that "@mboxgen/runtime" resolves to this repository's built package.
   root = mkdtempSync(join(repositoryRoot, "test/consumers/.work-"));
-  const { files } = await generateFixture("example");
+  // With the OpenFeature getters: they hold under the same matrix.
+  const { files } = await generateFixture("example", { openfeature: ["server"] });
   const source = join(root, "source");
-  mkdirSync(join(source, "target"), { recursive: true });
+  mkdirSync(join(source, "target", "openfeature"), { recursive: true });
   for (const file of files) writeFileSync(join(source, "target", file.path), file.text);
-  const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md"))];
-  for (const [index, block] of blocks.entries()) writeFileSync(join(source, `readme-${index + 1}.ts`), block.code);
+  const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md")), ...readmeTypeScriptBlocks(join(repositoryRoot, "openfeature/README.md"))];
+  // Blocks that use OpenFeature make a project of their own: OpenFeature's server SDK needs Node's types.
+  for (const [index, block] of blocks.entries()) writeFileSync(join(source, `${/@openfeature\/|@mboxgen\/openfeature|\/openfeature\//.test(block.code) ? "openfeature-" : ""}readme-${index + 1}.ts`), block.code);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function typeCheck(version: CompilerVersion, consumer: Consumer, verbatimModuleSyntax: boolean): Promise<string> {
-  const folder = join(root, `${version}-${consumer.name.replace(/\W+/g, "-")}-${verbatimModuleSyntax ? "verbatim" : "plain"}`);
+/**
+ * The projects of each cell: the generated accessors and the blocks that use only the runtime, with
+ * no Node types (the runtime needs none); the OpenFeature getters and the blocks that use them,
+ * with Node's types (OpenFeature's server SDK declares Node's events and AbortSignal).
+ */
+type Project = "runtime" | "openfeature";
+
+async function typeCheck(version: CompilerVersion, consumer: Consumer, verbatimModuleSyntax: boolean, project: Project = "runtime"): Promise<string> {
+  const folder = join(root, `${version}-${consumer.name.replace(/\W+/g, "-")}-${verbatimModuleSyntax ? "verbatim" : "plain"}-${project}`);
   cpSync(join(root, "source"), folder, { recursive: true });
   writeFileSync(join(folder, "package.json"), JSON.stringify({ type: consumer.packageType }));
   // skipLibCheck off checks @mboxgen/runtime's declarations; TypeScript's own lib files are skipped,
   // and `console`, all the README needs of a host, is declared here instead of all of @types/node.
-  const compilerOptions = { target: "ES2022", lib: ["ES2022"], types: [], noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, ...STRICTEST, ...consumer.compilerOptions, verbatimModuleSyntax };
-  writeFileSync(join(folder, "host.d.ts"), "declare const console: { log(...data: unknown[]): void; warn(...data: unknown[]): void };\n");
-  writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts", "target/*.ts"] }));
+  const compilerOptions = { target: "ES2022", lib: ["ES2022"], types: project === "openfeature" ? ["node"] : [], noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, ...STRICTEST, ...consumer.compilerOptions, verbatimModuleSyntax };
+  if (project === "runtime") writeFileSync(join(folder, "host.d.ts"), "declare const console: { log(...data: unknown[]): void; warn(...data: unknown[]): void };\n");
+  const include = project === "runtime" ? ["host.d.ts", "readme-*.ts", "target/*.ts"] : ["openfeature-readme-*.ts", "target/openfeature/*.ts"];
+  writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, include }));
   try {
     await run(process.execPath, [join(repositoryRoot, "node_modules", COMPILERS[version], "bin/tsc"), "-p", folder, "--pretty", "false"], { cwd: folder });
     return "";
@@ -99,6 +109,9 @@ describe.concurrent.each(Object.keys(COMPILERS) as CompilerVersion[])("TypeScrip
     }
     it(`${consumer.name}: the generated example and the README type-check${commonJs ? "" : ", with verbatimModuleSyntax"}`, async () => {
       expect(await typeCheck(version, consumer, !commonJs)).toBe("");
+    });
+    it(`${consumer.name}: the generated OpenFeature getters and the README's OpenFeature blocks type-check${commonJs ? "" : ", with verbatimModuleSyntax"}`, async () => {
+      expect(await typeCheck(version, consumer, !commonJs, "openfeature")).toBe("");
     });
     if (commonJs) {
       it(`${consumer.name} with verbatimModuleSyntax fails with the message the README quotes`, async () => {

@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { OFREPProvider } from "@openfeature/ofrep-provider";
+import { OFREPWebProvider } from "@openfeature/ofrep-web-provider";
+import { OpenFeature as WebOpenFeature } from "@openfeature/web-sdk";
 import { ErrorCode, OpenFeature } from "@openfeature/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -113,12 +115,17 @@ describe("the emulator's OFREP endpoints", () => {
   });
 });
 
+/** An OpenFeature client over TargetProvider on-device: it knows every mbox's keys, as the emulator does. */
+async function onDeviceTargetProvider() {
+  const onDevice = onDeviceClientFor(emulator);
+  await onDevice.ready;
+  onDeviceClients.push(onDevice);
+  return (await openFeatureClient({ client: onDevice })).client;
+}
+
 describe("OpenFeature's OFREP provider against the emulator", () => {
   it("agrees with TargetProvider (on-device: it knows every mbox's keys, as the emulator does) on values, variants and reasons for many visitors", async () => {
-    const onDevice = onDeviceClientFor(emulator);
-    await onDevice.ready;
-    onDeviceClients.push(onDevice);
-    const { client: ours } = await openFeatureClient({ client: onDevice });
+    const ours = await onDeviceTargetProvider();
     const ofrepDomain = "mboxgen-ofrep";
     await OpenFeature.setProviderAndWait(ofrepDomain, new OFREPProvider({ baseUrl: emulator.url }));
     const theirs = OpenFeature.getClient(ofrepDomain);
@@ -159,3 +166,33 @@ describe("OpenFeature's OFREP provider against the emulator", () => {
     expect(defaults).toBeGreaterThan(0);
   });
 });
+
+describe("OpenFeature's OFREP web provider against the emulator", () => {
+  it("bulk-evaluates every flag for a context, with the values, variants and reasons TargetProvider gives; a context change re-evaluates", async () => {
+    const ours = await onDeviceTargetProvider();
+    const domain = "mboxgen-ofrep-web";
+    const requestsBefore = emulator.stats.ofrepRequests;
+    try {
+      await WebOpenFeature.setContext(domain, { targetingKey: "web-agree-0", region: "eu" });
+      await WebOpenFeature.setProviderAndWait(domain, new OFREPWebProvider({ baseUrl: emulator.url, pollInterval: 0, cacheMode: "disabled" }));
+      const theirs = WebOpenFeature.getClient(domain);
+      let compared = 0;
+      for (let visitor = 0; visitor < 12; visitor += 1) {
+        const context = { targetingKey: `web-agree-${visitor}`, ...(visitor % 2 === 0 ? { region: "eu" } : { region: "us" }) };
+        await WebOpenFeature.setContext(domain, context);
+        for (const key of ["demo-engineering-flags.searchProviderId", "demo-engineering-flags.max-items", "hero-banner.theme", "promo-strip.message"]) {
+          const mine = key.endsWith("Id") || key.endsWith("items") ? await ours.getNumberDetails(key, -1, context) : await ours.getStringDetails(key, "fallback", context);
+          const other = key.endsWith("Id") || key.endsWith("items") ? theirs.getNumberDetails(key, -1) : theirs.getStringDetails(key, "fallback");
+          expect({ value: other.value, variant: other.variant, reason: other.reason, errorCode: other.errorCode }, `${key} for ${JSON.stringify(context)}`).toEqual({ value: mine.value, variant: mine.variant, reason: mine.reason, errorCode: mine.errorCode });
+          compared += 1;
+        }
+      }
+      expect(compared).toBe(48);
+      // One bulk evaluation at initialize and one per setContext (the web SDK calls it even for an equal context).
+      expect(emulator.stats.ofrepRequests - requestsBefore).toBe(13);
+    } finally {
+      await WebOpenFeature.close();
+    }
+  });
+});
+
