@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { OFREPProvider } from "@openfeature/ofrep-provider";
 import { OFREPWebProvider } from "@openfeature/ofrep-web-provider";
-import { OpenFeature as WebOpenFeature } from "@openfeature/web-sdk";
+import { OpenFeature as WebOpenFeature, type Provider as WebProvider } from "@openfeature/web-sdk";
 import { ErrorCode, OpenFeature } from "@openfeature/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -174,7 +174,9 @@ describe("OpenFeature's OFREP web provider against the emulator", () => {
     const requestsBefore = emulator.stats.ofrepRequests;
     try {
       await WebOpenFeature.setContext(domain, { targetingKey: "web-agree-0", region: "eu" });
-      await WebOpenFeature.setProviderAndWait(domain, new OFREPWebProvider({ baseUrl: emulator.url, pollInterval: 0, cacheMode: "disabled" }));
+      // (Its declared `hooks?: Hook[] | undefined` does not fit the SDK's Provider under exactOptionalPropertyTypes.)
+      const provider = new OFREPWebProvider({ baseUrl: emulator.url, pollInterval: 0, cacheMode: "disabled" }) as unknown as WebProvider;
+      await WebOpenFeature.setProviderAndWait(domain, provider);
       const theirs = WebOpenFeature.getClient(domain);
       let compared = 0;
       for (let visitor = 0; visitor < 12; visitor += 1) {
