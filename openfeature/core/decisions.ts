@@ -25,6 +25,8 @@ export interface CallDecisions {
   visitor: Record<string, unknown>;
   /** Where Target decided: `server-side` or `on-device`. */
   decisioningMethod: string;
+  /** The `mbox` cookie Target asks the visitor's browser to keep. */
+  targetCookie?: { name: string; value: string; maxAge: number };
 }
 
 const NO_DECISION: MboxDecision = Object.freeze({ offer: undefined, otherContent: false, eventTokens: [], responseTokens: {} });
@@ -57,9 +59,11 @@ export function decisionsOf(envelope: TargetResponseEnvelope, mboxNames: readonl
     };
   }
   const meta = (envelope as { meta?: { decisioningMethod?: unknown } }).meta;
+  const cookie = envelope.targetCookie;
   return {
     mboxes,
     visitor: typeof response.id === "object" && response.id !== null ? { ...(response.id as Record<string, unknown>) } : {},
     decisioningMethod: typeof meta?.decisioningMethod === "string" ? meta.decisioningMethod : "server-side",
+    ...(cookie && typeof cookie.value === "string" ? { targetCookie: { name: cookie.name, value: cookie.value, maxAge: cookie.maxAge } } : {}),
   };
 }

@@ -11,6 +11,7 @@
  */
 import type { CustomerIdInput, DeliveryRequest, GetOffersOptions, Notification, SendNotificationsOptions, TargetResponseEnvelope } from "@mboxgen/runtime";
 import { decisionsOf, type CallDecisions, type MboxDecision } from "./decisions.js";
+import { createSnapshot, type TargetSnapshot } from "./snapshot.js";
 import type { TargetCall } from "./target-call.js";
 
 /** What page views need of a Target client: mboxgen's remote or on-device client, or anything alike. */
@@ -27,7 +28,8 @@ interface PageCall {
   call: TargetCall;
   sessionId: string;
   outcomes: Map<string, Promise<MboxOutcome>>;
-  visitor: Promise<Record<string, unknown> | undefined>[];
+  /** The decisions of each Target call of the page, in order. */
+  calls: Promise<CallDecisions | undefined>[];
 }
 
 /** A page view's calls (one per distinct context) and the mboxes already notified. */
@@ -72,13 +74,40 @@ export class PageViews {
     const view = this.viewFor(call, transaction);
     let pageCall = view.calls.get(call.key);
     if (!pageCall) {
-      pageCall = { call, sessionId: call.options.sessionId ?? newId(), outcomes: new Map(), visitor: [] };
+      pageCall = { call, sessionId: call.options.sessionId ?? newId(), outcomes: new Map(), calls: [] };
       view.calls.set(call.key, pageCall);
     }
     const current = pageCall;
     let outcome = current.outcomes.get(mbox);
     if (!outcome) outcome = this.fetch(current, [mbox, ...this.options.prefetchTogether.filter((name) => !current.outcomes.has(name) && name !== mbox)]).get(mbox)!;
     return { outcome, displayed: () => this.displayed(view, current, mbox) };
+  }
+
+  /**
+   * What the page view decided for `mboxes` under `call`, for the browser to start from: it rejects
+   * when a Target call failed. The mboxes the server has not notified yet are left to the browser
+   * (the server will not notify them for this page view any more), so each is notified once.
+   */
+  async snapshot(call: TargetCall, mboxes: readonly string[], transaction: object | undefined, decisionKey: string): Promise<TargetSnapshot> {
+    const view = this.viewFor(call, transaction);
+    const outcomes = mboxes.map((mbox) => this.decide(call, mbox, transaction).outcome);
+    const pageCall = view.calls.get(call.key)!;
+    const decided = await Promise.all(outcomes);
+    const failed = decided.find((outcome) => !outcome.ok);
+    if (failed && !failed.ok) throw failed.error;
+    const calls = (await Promise.all(pageCall.calls)).filter((decisions) => decisions !== undefined);
+    const notified: string[] = [];
+    for (const mbox of mboxes) {
+      const notifiedKey = `${visitorKeyOf(call)}\u0000${mbox}`;
+      if (view.notified.has(notifiedKey)) notified.push(mbox);
+      else view.notified.add(notifiedKey);
+    }
+    const decisions: CallDecisions = {
+      mboxes: Object.fromEntries(mboxes.map((mbox, index) => [mbox, (decided[index] as Extract<MboxOutcome, { ok: true }>).value])),
+      visitor: Object.assign({}, call.request.id, ...calls.map((each) => each.visitor)),
+      decisioningMethod: calls.at(-1)?.decisioningMethod ?? "server-side",
+    };
+    return createSnapshot(decisionKey, decisions, pageCall.sessionId, notified, calls.map((each) => each.targetCookie).filter((cookie) => cookie !== undefined).at(-1));
   }
 
   /** Sends the notifications waiting for the next tick, and waits for every one in flight. */
@@ -112,7 +141,7 @@ export class PageViews {
       prefetch: { mboxes: mboxes.map((name, index) => ({ name, index: pageCall.outcomes.size + index + 1, ...(Object.keys(call.parameters).length > 0 ? { parameters: call.parameters } : {}), ...(Object.keys(call.profileParameters).length > 0 ? { profileParameters: call.profileParameters } : {}) })) },
     };
     const decided: Promise<CallDecisions> = this.options.client.getOffers({ ...call.options, sessionId: pageCall.sessionId, request }).then((envelope) => decisionsOf(envelope, mboxes));
-    pageCall.visitor.push(decided.then((decisions) => decisions.visitor, () => undefined));
+    pageCall.calls.push(decided.then((decisions) => decisions, () => undefined));
     const outcomes = new Map<string, Promise<MboxOutcome>>();
     for (const name of mboxes) {
       const outcome = decided.then(
@@ -149,9 +178,9 @@ export class PageViews {
     const batch = this.pending;
     this.pending = [];
     for (const { call: pageCall, notifications } of batch) {
-      const sent = Promise.all(pageCall.visitor)
-        .then((visitors) => {
-          const id = Object.assign({}, pageCall.call.request.id, ...visitors.filter((visitor) => visitor !== undefined)) as DeliveryRequest["id"];
+      const sent = Promise.all(pageCall.calls)
+        .then((calls) => {
+          const id = Object.assign({}, pageCall.call.request.id, ...calls.map((decisions) => decisions?.visitor)) as DeliveryRequest["id"];
           const options = pageCall.call.options as { targetCookie?: string; visitorCookie?: string; customerIds?: Record<string, CustomerIdInput> };
           return this.options.client.sendNotifications({
             ...options,

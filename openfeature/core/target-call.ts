@@ -192,3 +192,18 @@ export function targetCallOf(context: EvaluationContextLike, visitorId: VisitorI
   const key = JSON.stringify([request, options, parameters, profileParameters]);
   return { request, options, parameters, profileParameters, problems, key };
 }
+
+/** Attributes that carry the visitor's continuity (its cookies and session), not what Target decides on. */
+const CONTINUITY_ATTRIBUTES = ["targetCookie", "visitorCookie", "sessionId", "locationHint"] as const;
+
+/**
+ * What identifies the decisions a context gets: its Target call without the cookies, session and
+ * location hint, which carry the same visitor from call to call (the server reads the `mbox` cookie
+ * from the request, the browser from `document.cookie`: the same page either way).
+ */
+export function decisionKeyOf(context: EvaluationContextLike, visitorId: VisitorIdField = "tntId"): string {
+  const decisive: Record<string, unknown> = {};
+  for (const name of Object.keys(context)) if (!(CONTINUITY_ATTRIBUTES as readonly string[]).includes(name)) Object.defineProperty(decisive, name, { value: context[name], enumerable: true });
+  return targetCallOf(decisive, visitorId).key;
+}
+

@@ -21,9 +21,11 @@ import {
 } from "@openfeature/server-sdk";
 import { FlagKeys } from "../core/flag-keys.js";
 import { PageViews } from "../core/page-views.js";
+import type { TargetSnapshot } from "../core/snapshot.js";
 import { resolveFlag, type FlagType } from "../core/resolution.js";
-import { targetCallOf, type VisitorIdField } from "../core/target-call.js";
-import { changedFlagKeys, offerKeysByMbox } from "./artifact-changes.js";
+import { decisionKeyOf, targetCallOf, type VisitorIdField } from "../core/target-call.js";
+import { changedFlagKeys } from "./artifact-changes.js";
+import { ArtifactKeys } from "../core/artifact-keys.js";
 import { trackConversion } from "./tracking.js";
 
 /**
@@ -90,6 +92,7 @@ export class TargetProvider implements Provider {
   private readonly specs = new Map<string, MboxSpec<string>>();
   private readonly flagKeys: FlagKeys;
   private readonly pageViews: PageViews;
+  private readonly prefetchTogether: readonly string[];
   private readonly visitorId: VisitorIdField;
   private readonly staleAfter: number;
   private readonly logger: Pick<Logger, "warn" | "error"> | undefined;
@@ -97,7 +100,7 @@ export class TargetProvider implements Provider {
   private lastFresh = Date.now();
   private stale = false;
   private reportedProblems = new Set<string>();
-  private readonly keysByArtifact = new WeakMap<object, Map<string, Set<string>>>();
+  private readonly artifactKeys = new ArtifactKeys();
 
   constructor(options: TargetProviderOptions) {
     if (typeof options?.client?.getOffers !== "function" || typeof options.client.sendNotifications !== "function") {
@@ -119,10 +122,10 @@ export class TargetProvider implements Provider {
     this.visitorId = options.visitorId ?? "tntId";
     this.staleAfter = options.staleAfter ?? DEFAULT_STALE_AFTER;
     this.logger = options.logger;
-    const prefetchTogether = [...new Set([...names, ...(options.defaultMbox !== undefined ? [options.defaultMbox] : [])])];
+    this.prefetchTogether = [...new Set([...names, ...(options.defaultMbox !== undefined ? [options.defaultMbox] : [])])];
     this.pageViews = new PageViews({
       client: this.client,
-      prefetchTogether,
+      prefetchTogether: this.prefetchTogether,
       onNotificationError: (error) => this.logger?.error(`Target display notification failed: ${error instanceof Error ? error.message : String(error)}`),
     });
   }
@@ -159,6 +162,20 @@ export class TargetProvider implements Provider {
   }
 
   /**
+   * What Target decides for the page of `context` (the configured mboxes, or `mboxes`), for a browser
+   * to start from (`TargetWebProvider`'s `bootstrap`; `embedSnapshot` makes it safe to inline).
+   * Called in the page's transaction, it shares the page view's Target call: evaluations and the
+   * snapshot make one call, and each mbox's display notification is sent once, by the server for
+   * the mboxes it already notified and by the browser for the others. Rejects when Target fails
+   * (render without a snapshot then: the browser asks Target itself).
+   */
+  snapshot(context: EvaluationContext, mboxes?: readonly string[]): Promise<TargetSnapshot> {
+    const names = mboxes ?? this.prefetchTogether;
+    const merged = { ...OpenFeature.getContext(), ...OpenFeature.getTransactionContext(), ...context };
+    return this.pageViews.snapshot(targetCallOf(merged, this.visitorId), names, currentTransaction(), decisionKeyOf(merged, this.visitorId));
+  }
+
+  /**
    * Reports a conversion to Target: an `execute` call for the mbox named by the event, with
    * `details.value` as the order total and `orderId`, `productIds` as the order's; every other
    * detail is an mbox parameter. Failures go to the logger, never to the caller.
@@ -179,19 +196,10 @@ export class TargetProvider implements Provider {
     this.reportProblems(call.problems, logger);
     const { outcome, displayed } = this.pageViews.decide(call, address.mbox, currentTransaction());
     const decision = await outcome;
-    const resolution = resolveFlag({ flagKey, address, type, defaultValue, spec: this.specs.get(address.mbox), knownKeys: this.artifactKeys(address.mbox), decision });
+    const resolution = resolveFlag({ flagKey, address, type, defaultValue, spec: this.specs.get(address.mbox), knownKeys: this.artifactKeys.of(this.client.getRawArtifact?.(), address.mbox), decision });
     if (resolution.displayed) displayed();
     const { displayed: _displayed, errorCode, ...details } = resolution;
     return errorCode === undefined ? details : { ...details, errorCode: ErrorCode[errorCode] };
-  }
-
-  // On-device, the keys the artifact's offers have for an mbox: which keys exist is known.
-  private artifactKeys(mbox: string): ReadonlySet<string> | undefined {
-    const artifact = this.client.getRawArtifact?.();
-    if (artifact === undefined) return undefined;
-    let keys = this.keysByArtifact.get(artifact);
-    if (!keys) this.keysByArtifact.set(artifact, (keys = offerKeysByMbox(artifact)));
-    return keys.get(mbox) ?? new Set();
   }
 
   // A context attribute Target cannot take is reported once per provider and attribute, not per evaluation.

@@ -99,22 +99,24 @@ describe("import graph", () => {
   });
 
   it("the packages' entry files only re-export", () => {
-    for (const entry of ["runtime/index.ts", "runtime/on-device.ts", "runtime/domains.ts", "openfeature/server.ts", "openfeature/ofrep.ts"]) {
+    for (const entry of ["runtime/index.ts", "runtime/on-device.ts", "runtime/domains.ts", "openfeature/server.ts", "openfeature/web.ts", "openfeature/ofrep.ts"]) {
       const source = ts.createSourceFile(entry, readFileSync(join(repositoryRoot, entry), "utf8"), ts.ScriptTarget.ES2022);
       const logic = source.statements.filter((statement) => !ts.isExportDeclaration(statement)).map((statement) => statement.getText(source).slice(0, 60));
       expect(logic, entry).toEqual([]);
     }
   });
 
-  it("@mboxgen/openfeature: core/ needs no OpenFeature SDK and knows no entry folder; the OFREP entry loads no SDK", () => {
+  it("@mboxgen/openfeature: core/ needs no OpenFeature SDK and knows no entry folder; web/ never reaches server/; the OFREP entry loads no SDK", () => {
     const violations: string[] = [];
     for (const [file, edges] of graph) {
       if (!file.startsWith("openfeature/")) continue;
       for (const edge of edges) {
         const packageName = edge.target === undefined ? edge.specifier : undefined;
-        if (packageName !== undefined && !/^@mboxgen\/runtime(\/on-device)?$/.test(packageName) && !(file.startsWith("openfeature/server/") && packageName === "@openfeature/server-sdk")) {
-          violations.push(`${file} → ${packageName} (only @mboxgen/runtime, and the server SDK in server/)`);
+        const sdkOfFolder = file.startsWith("openfeature/server/") ? "@openfeature/server-sdk" : file.startsWith("openfeature/web/") ? "@openfeature/web-sdk" : undefined;
+        if (packageName !== undefined && !/^@mboxgen\/runtime(\/on-device)?$/.test(packageName) && packageName !== sdkOfFolder) {
+          violations.push(`${file} → ${packageName} (only @mboxgen/runtime, and its own SDK in server/ and web/)`);
         }
+        if (file.startsWith("openfeature/web/") && edge.target?.startsWith("openfeature/server/")) violations.push(`${file} → ${edge.target} (the web entry never loads the server's)`);
         if (file.startsWith("openfeature/core/") && edge.target !== undefined && !edge.target.startsWith("openfeature/core/")) violations.push(`${file} → ${edge.target} (core/ imports only core/)`);
         if (packageName === "@mboxgen/runtime/on-device" && !edge.typeOnly) violations.push(`${file} → ${packageName} (types only: the provider never loads the engine itself)`);
       }

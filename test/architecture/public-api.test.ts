@@ -61,16 +61,18 @@ describe("@mboxgen/runtime's public API", () => {
   });
 
   it("@mboxgen/openfeature's entries export exactly their names, at the paths of its exports map", () => {
-    expect(exportedNames("openfeature/server.ts")).toEqual(["FlagGetter", "FlagGetterWithDefault", "FlagKind", "MboxDescriptorLike", "TargetProvider", "TargetProviderClient", "TargetProviderOptions", "TypedEvaluationDetails", "VisitorIdField", "defineServerFlags", "evaluateTypedFlag"]);
+    expect(exportedNames("openfeature/server.ts")).toEqual(["FlagGetter", "FlagGetterWithDefault", "FlagKind", "MboxDescriptorLike", "TargetProvider", "TargetProviderClient", "TargetProviderOptions", "TargetSnapshot", "TypedEvaluationDetails", "VisitorIdField", "defineServerFlags", "embedSnapshot", "evaluateTypedFlag"]);
     expect(exportedNames("openfeature/ofrep.ts")).toEqual(["OfrepAnswer", "OfrepService", "OfrepServiceOptions", "PageViewClient", "VisitorIdField", "createOfrepService"]);
+    expect(exportedNames("openfeature/web.ts")).toEqual(["MboxCookieOptions", "TargetSnapshot", "TargetWebClient", "TargetWebProvider", "TargetWebProviderOptions", "VisitorIdField", "embedSnapshot", "isTargetSnapshot", "readMboxCookie", "writeMboxCookie"]);
     const manifest = JSON.parse(readFileSync(join(repositoryRoot, "openfeature/package.json"), "utf8")) as { exports: Record<string, unknown>; peerDependenciesMeta: Record<string, unknown>; dependencies: Record<string, string> };
     expect(manifest.exports).toEqual({
       "./server": { types: "./dist/server.d.ts", default: "./dist/server.js" },
+      "./web": { types: "./dist/web.d.ts", default: "./dist/web.js" },
       "./ofrep": { types: "./dist/ofrep.d.ts", default: "./dist/ofrep.js" },
       "./package.json": "./package.json",
     });
     expect(manifest.dependencies).toEqual({ "@mboxgen/runtime": JSON.parse(readFileSync(join(repositoryRoot, "runtime/package.json"), "utf8")).version });
-    expect(manifest.peerDependenciesMeta).toEqual({ "@openfeature/server-sdk": { optional: true } });
+    expect(manifest.peerDependenciesMeta).toEqual({ "@openfeature/server-sdk": { optional: true }, "@openfeature/web-sdk": { optional: true } });
   });
 
   it("the package exports the entries at the same paths", () => {
