@@ -59,8 +59,8 @@ export interface MboxgenConfig {
   runtimeImport?: string;
   /**
    * What to write for OpenFeature (CLI `--openfeature`): `"server"`, typed getters over an OpenFeature
-   * server client in `<out>/openfeature/`; `"manifest"`, an OpenFeature CLI flag manifest,
-   * `<out>/openfeature/flags.json`.
+   * server client in `<out>/openfeature/`; `"react"`, typed React hooks through `@openfeature/react-sdk`
+   * in `<out>/react/`; `"manifest"`, an OpenFeature CLI flag manifest, `<out>/openfeature/flags.json`.
    */
   openfeature?: OpenFeatureOutput[];
   /**
@@ -80,7 +80,7 @@ export interface MboxgenConfig {
 }
 
 /** What `generate` writes for OpenFeature. */
-export type OpenFeatureOutput = "server" | "manifest";
+export type OpenFeatureOutput = "server" | "react" | "manifest";
 
 /** Everything a generate run needs, resolved once; passed to every stage. */
 export interface GenerateContext {
@@ -89,6 +89,8 @@ export interface GenerateContext {
   openfeature: OpenFeatureOutput[];
   /** Module specifier the OpenFeature server getters import their support from. */
   openFeatureImport: string;
+  /** Module specifier the React hooks import their support from. */
+  openFeatureWebImport: string;
   format: boolean;
   prettier: PrettierOptions;
   mboxes: Record<string, MboxConfig>;
@@ -118,6 +120,7 @@ export function createGenerateContext(config: MboxgenConfig, regenerateCommand: 
     runtimeImport: config.runtimeImport ?? "@mboxgen/runtime",
     openfeature: [...new Set(config.openfeature ?? [])].sort(),
     openFeatureImport: "@mboxgen/openfeature/server",
+    openFeatureWebImport: "@mboxgen/openfeature/web",
     format: config.format ?? true,
     prettier: config.prettier ?? {},
     mboxes: config.mboxes ?? {},

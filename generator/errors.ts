@@ -28,7 +28,7 @@ export interface ErrorParameters {
   NAME_UNDERIVABLE: { what: "export name" | "accessor name"; name: string; configPath: string };
   NAME_INVALID: { what: "export name" | "accessor name"; name: string; configPath: string };
   NAME_RESERVED: { what: "export name" | "accessor name"; name: string; reservedFor: string; configPath: string };
-  NAME_COLLISION: { what: "export name" | "accessor name" | "type name" | "file name"; name: string; first: string; second: string; configPath: string };
+  NAME_COLLISION: { what: "export name" | "accessor name" | "type name" | "file name" | "hook name"; name: string; first: string; second: string; configPath: string };
   CONFIG_INVALID: { reason: string };
   CONFIG_UNKNOWN_MBOX: { mbox: string };
   CONFIG_UNKNOWN_KEY: { mbox: string; key: string };

@@ -10,6 +10,7 @@ import type { GeneratedFile } from "./emit/generated-file.js";
 import { modulePaths, runModuleJob } from "./emit/module-job.js";
 import { emitFlagManifest } from "./emit/flag-manifest.js";
 import { emitOpenFeatureIndex, OPENFEATURE_SERVER_FOLDER } from "./emit/openfeature-module.js";
+import { emitReactIndex, REACT_FOLDER } from "./emit/react-module.js";
 import { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError, GeneratorErrors, type GeneratorError } from "./errors.js";
 import { format, hasCustomFormatting } from "./format.js";
@@ -165,6 +166,7 @@ async function emitIndexes(mboxes: readonly MboxNames[], schemasLabel: string, c
   const indexHash = hashText(JSON.stringify({ generator: GENERATOR_VERSION, listed, schemasLabel, context }));
   const indexes: Array<[path: string, emit: () => string]> = [["index.ts", () => emitIndexModule(mboxes, schemasLabel, context)]];
   if (context.openfeature.includes("server")) indexes.push([`${OPENFEATURE_SERVER_FOLDER}/index.ts`, () => emitOpenFeatureIndex(mboxes, schemasLabel, context)]);
+  if (context.openfeature.includes("react")) indexes.push([`${REACT_FOLDER}/index.ts`, () => emitReactIndex(mboxes, schemasLabel, context)]);
   return Promise.all(
     indexes.map(async ([path, emit]) => {
       const previous = previousFiles?.get(path);

@@ -7,7 +7,7 @@
 import type { GenerateContext } from "./config.js";
 import type { Diagnostics } from "./diagnostics.js";
 import { createGeneratorError } from "./errors.js";
-import type { DefinitionIr, MboxIr, MboxNames } from "./ir.js";
+import type { AttributeIr, DefinitionIr, MboxIr, MboxNames } from "./ir.js";
 
 /** Members every accessors object has; a key may not take these names. */
 export const ACCESSOR_MEMBERS: Record<string, string> = {
@@ -209,6 +209,26 @@ export function nameMboxes(mboxes: ReadonlyArray<{ mbox: string; sourcePath: str
   });
 }
 
+/** The React hooks of a key (`generate --openfeature react`): value, details, suspense. */
+export function hookNamesOf(accessorName: string): [value: string, details: string, suspense: string] {
+  const base = `use${toPascalCase(accessorName)}`;
+  return [base, `${base}Details`, `${base}Suspense`];
+}
+
+/** The React hooks of keys whose accessor names differ may still meet (`foo` and `Foo`, `foo` and `fooDetails`): each hook name has one key. */
+function checkHookNames(ir: MboxIr, attributes: readonly AttributeIr[], file: string, diagnostics: Diagnostics): void {
+  const owners = new Map<string, string>();
+  for (const attribute of attributes) {
+    if (attribute.accessorName === "") continue;
+    const owner = `key ${JSON.stringify(attribute.key)} of mbox ${JSON.stringify(ir.mbox)}`;
+    for (const hook of hookNamesOf(attribute.accessorName)) {
+      const previous = owners.get(hook);
+      if (previous === undefined) owners.set(hook, owner);
+      else if (previous !== owner) diagnostics.report(createGeneratorError("NAME_COLLISION", { what: "hook name", name: hook, first: previous, second: owner, configPath: configPathOfKey(ir.mbox, attribute.key) }, { file }));
+    }
+  }
+}
+
 /**
  * Names what one mbox's schema declares, on a fresh copy of its IR: every key's accessor name
  * and every `$ref` target's type name; reports every naming problem into `diagnostics`.
@@ -236,6 +256,7 @@ export function nameMembers(ir: MboxIr, names: MboxNames, context: GenerateConte
     }
     return { ...attribute, accessorName };
   });
+  if (context.openfeature.includes("react")) checkHookNames(ir, attributes, file, diagnostics);
 
   const definitions = nameDefinitions(ir, new Set([names.typeName, names.accessorsTypeName, ...Object.keys(RESERVED_EXPORT_NAMES)]), (name) =>
     diagnostics.report(

@@ -9,4 +9,6 @@ export { readMboxCookie, writeMboxCookie } from "./web/mbox-cookie.js";
 export type { MboxCookieOptions } from "./web/mbox-cookie.js";
 export { embedSnapshot, isTargetSnapshot } from "./core/snapshot.js";
 export type { TargetSnapshot } from "./core/snapshot.js";
+export { defineReactFlags } from "./web/react-flags.js";
+export type { ReactFlag, ReactFlags, TypedFlagDetails } from "./web/react-flags.js";
 export type { VisitorIdField } from "./core/target-call.js";

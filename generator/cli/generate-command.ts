@@ -51,7 +51,7 @@ async function runGenerateOnce(
   if (options.format !== undefined) config.format = options.format;
   if (options.runtimeImport !== undefined) config.runtimeImport = options.runtimeImport;
   if (options.openfeature !== undefined) {
-    if (options.openfeature.length === 0) throw new UsageError("--openfeature needs what to write: server, manifest (or both)");
+    if (options.openfeature.length === 0) throw new UsageError("--openfeature needs what to write: server, react, manifest (one or more)");
     config.openfeature = options.openfeature;
   }
   const missing = [

@@ -43,7 +43,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       stdout: flag("Print the generated files instead of writing them", { default: false }),
       format: flag("Run prettier for the config's prettier options (default true; output is in prettier's default layout already)"),
       "runtime-import": text('Module the generated code imports the runtime from (default "@mboxgen/runtime")'),
-      openfeature: { type: "array", choices: ["server", "manifest"], describe: "Also write for OpenFeature: server (typed getters over an OpenFeature client), manifest (an OpenFeature CLI flag manifest)" },
+      openfeature: { type: "array", choices: ["server", "react", "manifest"], describe: "Also write for OpenFeature: server (typed getters over an OpenFeature client), react (typed React hooks), manifest (an OpenFeature CLI flag manifest)" },
     },
     examples: [
       ["$0 generate --schemas schemas --out src/target", "Write src/target/index.ts and one module per mbox"],

@@ -10,6 +10,7 @@ import type { MboxIr } from "../ir.js";
 import { stamp } from "../stamp.js";
 import { emitMboxModule } from "./mbox-module.js";
 import { emitOpenFeatureModule, OPENFEATURE_SERVER_FOLDER } from "./openfeature-module.js";
+import { emitReactModule, REACT_FOLDER } from "./react-module.js";
 
 /** What a module job needs. */
 export interface ModuleJob {
@@ -21,7 +22,7 @@ export interface ModuleJob {
 
 /** The paths a module job writes for an mbox: its module, and its companions the options ask for. */
 export function modulePaths(fileName: string, context: GenerateContext): string[] {
-  return [`${fileName}.ts`, ...(context.openfeature.includes("server") ? [`${OPENFEATURE_SERVER_FOLDER}/${fileName}.ts`] : [])];
+  return [`${fileName}.ts`, ...(context.openfeature.includes("server") ? [`${OPENFEATURE_SERVER_FOLDER}/${fileName}.ts`] : []), ...(context.openfeature.includes("react") ? [`${REACT_FOLDER}/${fileName}.ts`] : [])];
 }
 
 /**
@@ -29,7 +30,11 @@ export function modulePaths(fileName: string, context: GenerateContext): string[
  * user's own (the text is already in its default layout).
  */
 export async function runModuleJob(job: ModuleJob): Promise<GeneratedFile[]> {
-  const sources = [emitMboxModule(job.ir, job.context), ...(job.context.openfeature.includes("server") ? [emitOpenFeatureModule(job.ir, job.context)] : [])];
+  const sources = [
+    emitMboxModule(job.ir, job.context),
+    ...(job.context.openfeature.includes("server") ? [emitOpenFeatureModule(job.ir, job.context)] : []),
+    ...(job.context.openfeature.includes("react") ? [emitReactModule(job.ir, job.context)] : []),
+  ];
   const paths = modulePaths(job.ir.fileName, job.context);
   return Promise.all(
     sources.map(async (source, index) => {

@@ -6,8 +6,9 @@
  * checked by the key's generated validator whatever provider answered (TargetProvider, OFREP,
  * another vendor's): a value that fails it gives the default, with `TYPE_MISMATCH`.
  */
-import { mboxSpecOf, resolveAttribute, type AttributeSpec } from "@mboxgen/runtime";
-import { ErrorCode, StandardResolutionReasons, type Client, type EvaluationContext, type EvaluationDetails, type FlagEvaluationOptions, type FlagValue, type JsonValue } from "@openfeature/server-sdk";
+import { mboxSpecOf, type AttributeSpec } from "@mboxgen/runtime";
+import { checkTypedValue } from "../core/typed-check.js";
+import { ErrorCode, type Client, type EvaluationContext, type EvaluationDetails, type FlagEvaluationOptions, type FlagValue, type JsonValue } from "@openfeature/server-sdk";
 
 /** The OpenFeature evaluation a key uses: its TypeScript type decides. */
 export type FlagKind = "boolean" | "string" | "number" | "object";
@@ -40,12 +41,7 @@ export async function evaluateTypedFlag(client: Client, mbox: string, attribute:
         : kind === "number"
           ? await client.getNumberDetails(flagKey, defaultValue as number, context, options)
           : await client.getObjectDetails(flagKey, defaultValue as JsonValue, context, options);
-  if (details.errorCode !== undefined || details.value === defaultValue) return details;
-  const { fallback } = resolveAttribute(attribute, { [attribute[0]]: details.value });
-  if (fallback === undefined) return details;
-  const expected = attribute[4] !== undefined ? `: expected ${attribute[4]}` : "";
-  const { variant: _variant, ...rest } = details;
-  return { ...rest, value: defaultValue, reason: StandardResolutionReasons.ERROR, errorCode: ErrorCode.TYPE_MISMATCH, errorMessage: `the value of flag ${JSON.stringify(flagKey)} does not match its schema${expected}` };
+  return checkTypedValue(attribute, flagKey, details, defaultValue, ErrorCode.TYPE_MISMATCH);
 }
 
 /**

@@ -44,9 +44,10 @@ beforeAll(async () => {
   // Inside the repository, so that "@mboxgen/runtime" resolves to this repository's built package.
   root = mkdtempSync(join(repositoryRoot, "test/consumers/.work-"));
   // With the OpenFeature getters: they hold under the same matrix.
-  const { files } = await generateFixture("example", { openfeature: ["server"] });
+  const { files } = await generateFixture("example", { openfeature: ["server", "react"] });
   const source = join(root, "source");
   mkdirSync(join(source, "target", "openfeature"), { recursive: true });
+  mkdirSync(join(source, "target", "react"), { recursive: true });
   for (const file of files) writeFileSync(join(source, "target", file.path), file.text);
   const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md")), ...readmeTypeScriptBlocks(join(repositoryRoot, "openfeature/README.md"))];
   // Blocks that use OpenFeature make a project of their own: OpenFeature's server SDK needs Node's types.
@@ -67,9 +68,11 @@ async function typeCheck(version: CompilerVersion, consumer: Consumer, verbatimM
   writeFileSync(join(folder, "package.json"), JSON.stringify({ type: consumer.packageType }));
   // skipLibCheck off checks @mboxgen/runtime's declarations; TypeScript's own lib files are skipped,
   // and `console`, all the README needs of a host, is declared here instead of all of @types/node.
-  const compilerOptions = { target: "ES2022", lib: ["ES2022"], types: project === "openfeature" ? ["node"] : [], noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, ...STRICTEST, ...consumer.compilerOptions, verbatimModuleSyntax };
+  // A CommonJS React app compiles with esModuleInterop (React's declarations are a CommonJS default export).
+  const interop = project === "openfeature" && consumer.compilerOptions.module === "CommonJS" ? { esModuleInterop: true } : {};
+  const compilerOptions = { target: "ES2022", lib: ["ES2022"], types: project === "openfeature" ? ["node"] : [], noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, ...STRICTEST, ...consumer.compilerOptions, ...interop, verbatimModuleSyntax };
   if (project === "runtime") writeFileSync(join(folder, "host.d.ts"), "declare const console: { log(...data: unknown[]): void; warn(...data: unknown[]): void };\n");
-  const include = project === "runtime" ? ["host.d.ts", "readme-*.ts", "target/*.ts"] : ["openfeature-readme-*.ts", "target/openfeature/*.ts"];
+  const include = project === "runtime" ? ["host.d.ts", "readme-*.ts", "target/*.ts"] : ["openfeature-readme-*.ts", "target/openfeature/*.ts", "target/react/*.ts"];
   writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, include }));
   try {
     await run(process.execPath, [join(repositoryRoot, "node_modules", COMPILERS[version], "bin/tsc"), "-p", folder, "--pretty", "false"], { cwd: folder });
@@ -110,9 +113,9 @@ describe.concurrent.each(Object.keys(COMPILERS) as CompilerVersion[])("TypeScrip
     it(`${consumer.name}: the generated example and the README type-check${commonJs ? "" : ", with verbatimModuleSyntax"}`, async () => {
       expect(await typeCheck(version, consumer, !commonJs)).toBe("");
     });
-    it(`${consumer.name}: the generated OpenFeature getters and the README's OpenFeature blocks type-check${commonJs ? "" : ", with verbatimModuleSyntax"}`, async () => {
+    it(`${consumer.name}: the generated OpenFeature getters and React hooks and the README's OpenFeature blocks type-check${commonJs ? "" : ", with verbatimModuleSyntax"}`, async () => {
       expect(await typeCheck(version, consumer, !commonJs, "openfeature")).toBe("");
-    });
+    }, 90_000);
     if (commonJs) {
       it(`${consumer.name} with verbatimModuleSyntax fails with the message the README quotes`, async () => {
         const errors = errorsOf(await typeCheck(version, consumer, true));

@@ -94,7 +94,7 @@ const stressSchema = fc.record({
 
 describe("generated files are already formatted as prettier formats them", () => {
   it.each(fixtureCases())("fixture %s: prettier changes nothing", async (name) => {
-    const { files } = await generateFixture(name, { openfeature: ["server", "manifest"] });
+    const { files } = await generateFixture(name, { openfeature: ["server", "react", "manifest"] });
     expect(files.some((file) => file.path.startsWith("openfeature/"))).toBe(true);
     expect(await changesIn(files)).toEqual([]);
   });
@@ -121,7 +121,7 @@ describe("generated files are already formatted as prettier formats them", () =>
   it(`${RUNS} random schemas of the supported subset: prettier changes nothing`, async () => {
     await fc.assert(
       fc.asyncProperty(schemaCaseArbitrary, async (testCase) => {
-        const { files } = await generate({ schemas: [{ path: "subject.schema.json", text: JSON.stringify(rootSchema(testCase)) }], config: { openfeature: ["server"] } });
+        const { files } = await generate({ schemas: [{ path: "subject.schema.json", text: JSON.stringify(rootSchema(testCase)) }], config: { openfeature: ["server", "react"] } });
         expect(await changesIn(files)).toEqual([]);
       }),
       { numRuns: RUNS },
@@ -134,7 +134,7 @@ describe("generated files are already formatted as prettier formats them", () =>
         const schema = { type: "object", "x-mbox": mbox, ...(description === undefined ? {} : { description }), properties };
         let files;
         try {
-          ({ files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }], config: { openfeature: ["server", "manifest"] } }));
+          ({ files } = await generate({ schemas: [{ path: "m.schema.json", text: JSON.stringify(schema) }], config: { openfeature: ["server", "react", "manifest"] } }));
         } catch (error) {
           // Schemas the generator refuses (an invalid default, a name it cannot derive) print nothing.
           if (process.env.MBOXGEN_LAYOUT_DEBUG) console.log("refused", String(error).slice(0, 160));
