@@ -110,8 +110,9 @@ interface PlannedModule {
  * says so, and their text is unedited), kept as they are without reading their schema again, and
  * modules to build.
  */
-function planModules(loaded: LoadedSchemas, names: readonly MboxNames[], context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): { reused: GeneratedFile[]; toBuild: PlannedModule[] } {
+function planModules(loaded: LoadedSchemas, names: readonly MboxNames[], context: GenerateContext, previousFiles: GenerateInput["previousFiles"]): { reused: GeneratedFile[]; reusedModules: number; toBuild: PlannedModule[] } {
   const reused: GeneratedFile[] = [];
+  let reusedModules = 0;
   const toBuild: PlannedModule[] = [];
   // The manifest lists every key of every mbox: each schema is read.
   const reusable = !context.openfeature.includes("manifest");
@@ -119,10 +120,12 @@ function planModules(loaded: LoadedSchemas, names: readonly MboxNames[], context
     const planned: PlannedModule = { loaded: mbox, names: names[index]!, inputHash: moduleInputHash(mbox, loaded.documents, context) };
     // A module is reused with its companions, all current, or not at all.
     const previous = modulePaths(planned.names.fileName, context).map((path) => ({ path, text: previousFiles?.get(path) }));
-    if (reusable && previous.every(({ text }) => isCurrent(text, planned.inputHash))) reused.push(...previous.map(({ path, text }) => ({ path, text: text! })));
-    else toBuild.push(planned);
+    if (reusable && previous.every(({ text }) => isCurrent(text, planned.inputHash))) {
+      reused.push(...previous.map(({ path, text }) => ({ path, text: text! })));
+      reusedModules += 1;
+    } else toBuild.push(planned);
   });
-  return { reused, toBuild };
+  return { reused, reusedModules, toBuild };
 }
 
 /**
@@ -188,7 +191,7 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
   diagnostics.throwIfAny();
   const loaded = load(input.schemas, diagnostics);
   const names = nameMboxes(loaded.mboxes.map(({ mbox, document }) => ({ mbox, sourcePath: document.path })), context, diagnostics);
-  const { reused, toBuild } = planModules(loaded, names, context, input.previousFiles);
+  const { reused, reusedModules, toBuild } = planModules(loaded, names, context, input.previousFiles);
   const built = buildModules(toBuild, loaded, context, diagnostics);
   checkConfigAgainstSchemas(context, loaded, built.map(({ ir }) => ir), schemasLabel, diagnostics);
   const named = built.map((module) => ({ ...module, ir: nameMembers(module.ir, module.names, context, diagnostics) }));
@@ -198,8 +201,8 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
   // The manifest reads every mbox (planModules builds them all when it is asked for).
   // It is JSON: prettier's JSON layout, printed by prettier itself (the user's options apply too).
   const manifest: GeneratedFile[] = context.openfeature.includes("manifest")
-    ? [{ path: `${OPENFEATURE_SERVER_FOLDER}/flags.json`, text: await format(emitFlagManifest(named.map(({ ir }) => ir)), { ...(context.format ? context.prettier : {}), parser: "json" }) }]
+    ? [{ path: `${OPENFEATURE_SERVER_FOLDER}/flags.json`, text: await format(emitFlagManifest(named.map(({ ir }) => ir), schemasLabel, context.regenerateCommand), { ...(context.format ? context.prettier : {}), parser: "json" }) }]
     : [];
   const files = [...reused, ...modules, ...indexes, ...manifest].sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
-  return { files, reused: reused.length };
+  return { files, reused: reusedModules };
 }

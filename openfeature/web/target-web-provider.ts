@@ -45,6 +45,11 @@ export interface TargetWebProviderOptions {
   cookie?: MboxCookieOptions | false | undefined;
   /** Where failed notifications and context problems are logged. */
   logger?: Pick<Logger, "warn" | "error"> | undefined;
+  /**
+   * Whether this provider sends display notifications. Default `true`; `false` for one that renders
+   * a page on a server from its snapshot (the browser's provider sends them, once).
+   */
+  notify?: boolean | undefined;
 }
 
 /** What the provider answers from: the decisions for one context, and what it notified of them. */
@@ -91,6 +96,7 @@ export class TargetWebProvider implements Provider {
   private readonly visitorId: VisitorIdField;
   private readonly cookie: MboxCookieOptions | false;
   private readonly logger: Pick<Logger, "warn" | "error"> | undefined;
+  private readonly notify: boolean;
   private page: PageState | undefined;
   private readonly artifactKeys = new ArtifactKeys();
   private pending: Array<{ page: PageState; notification: Notification }> = [];
@@ -112,6 +118,7 @@ export class TargetWebProvider implements Provider {
     this.visitorId = options.visitorId ?? "tntId";
     this.cookie = options.cookie ?? {};
     this.logger = options.logger;
+    this.notify = options.notify ?? true;
     if (isTargetSnapshot(options.bootstrap)) {
       const snapshot: TargetSnapshot = options.bootstrap;
       this.page = {
@@ -203,7 +210,7 @@ export class TargetWebProvider implements Provider {
   }
 
   private displayed(page: PageState, mbox: string): void {
-    if (page.notified.has(mbox)) return;
+    if (!this.notify || page.notified.has(mbox)) return;
     page.notified.add(mbox);
     const tokens = page.decisions[mbox]?.eventTokens ?? [];
     if (tokens.length === 0) return;
