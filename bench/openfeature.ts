@@ -10,11 +10,13 @@ import { createTargetClient as createOnDeviceClient } from "@mboxgen/runtime/on-
 import { TargetProvider } from "@mboxgen/openfeature/server";
 import { AsyncLocalStorageTransactionContextPropagator, InMemoryProvider, OpenFeature, type Client, type EvaluationContext } from "@openfeature/server-sdk";
 import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { buildArtifact } from "../generator/emulator/artifact.js";
 import { parseActivities } from "../generator/emulator/activities.js";
 import { demoEngineeringFlags, heroBanner } from "../fixtures/example/expected/index.js";
-import { formatRatio, markdownTable, median } from "./stats.js";
+import { formatBytes, formatRatio, markdownTable, median } from "./stats.js";
 
 const ROUNDS = 15;
 const PAGES_PER_ROUND = 400;
@@ -60,6 +62,15 @@ function inMemoryFlags(): ConstructorParameters<typeof InMemoryProvider>[0] {
     "hero-banner": { headline: "Summer sale", theme: "light" },
   };
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { variants: { on: value }, defaultVariant: "on", disabled: false }])) as never;
+}
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Minified and gzipped bytes of what `source` adds to a browser bundle, OpenFeature's SDKs and React left out. */
+async function browserBundle(source: string): Promise<{ minified: number; gzipped: number }> {
+  const result = await build({ stdin: { contents: source, resolveDir: root, loader: "ts" }, bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent", external: ["@openfeature/web-sdk", "@openfeature/core", "@openfeature/react-sdk", "react"] });
+  const code = result.outputFiles[0]!.contents;
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
 }
 
 /** Runs the OpenFeature benchmark and returns its Markdown section. */
@@ -121,6 +132,9 @@ export async function benchmarkOpenFeature(): Promise<string> {
   await OpenFeature.close();
   await onDevice.close();
 
+  const remoteWeb = await browserBundle('export { TargetWebProvider } from "@mboxgen/openfeature/web"; export { createTargetClient } from "@mboxgen/runtime";');
+  const runtimeOnly = await browserBundle('export { createTargetClient } from "@mboxgen/runtime";');
+  const onDeviceWeb = await browserBundle('export { TargetWebProvider } from "@mboxgen/openfeature/web"; export { createTargetClient } from "@mboxgen/runtime/on-device";');
   const sorted = [...ratios].sort((left, right) => left - right);
   const ratio = median(ratios);
   const micros = (value: number) => `${value.toFixed(1)} µs`;
@@ -140,5 +154,18 @@ export async function benchmarkOpenFeature(): Promise<string> {
     `Remote, one page of ${PAGE.length} flags sends: ${Object.entries(calls.reduce<Record<string, number>>((counts, call) => ({ ...counts, [call]: (counts[call] ?? 0) + 1 }), {})).map(([call, count]) => `${count} ${call} call${count === 1 ? "" : "s"}`).join(", ")}.`,
     "",
     `Target: on-device at most 2x the in-memory provider; remote one Delivery API call per page. Measured ${formatRatio(ratio)} (rounds ${formatRatio(sorted[0]!)}–${formatRatio(sorted.at(-1)!)}).`,
+    "",
+    "What a browser app adds for `TargetWebProvider` and the runtime client it uses (esbuild, minified, ES module, platform browser; OpenFeature's SDKs and React are the app's own and left out):",
+    "",
+    markdownTable(
+      ["bundle", "minified", "gzipped"],
+      [
+        ["`TargetWebProvider` + `createTargetClient` (remote)", formatBytes(remoteWeb.minified), formatBytes(remoteWeb.gzipped)],
+        ["… of which the runtime's remote client", formatBytes(runtimeOnly.minified), formatBytes(runtimeOnly.gzipped)],
+        ["`TargetWebProvider` + `createTargetClient` of `@mboxgen/runtime/on-device` (code splitting off; the domain table loads on demand)", formatBytes(onDeviceWeb.minified), formatBytes(onDeviceWeb.gzipped)],
+      ],
+    ),
+    "",
+    `Target (issue #15): at most 10 kB min+gzip for the remote case. Measured ${formatBytes(remoteWeb.gzipped)}: the provider adds ${formatBytes(remoteWeb.gzipped - runtimeOnly.gzipped)} to the runtime's client.`,
   ].join("\n");
 }

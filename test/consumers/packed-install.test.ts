@@ -155,12 +155,13 @@ describe("a fresh app that follows the README", () => {
     // The OpenFeature section's install (our package is already there, from its tarball; OpenFeature's
     // SDK from the registry), kept out of package.json so that the production check below is the
     // main install's; and its generate command, as written.
-    await exec(npm, ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "@openfeature/server-sdk@^1.17.0", "@types/node@^20"], { cwd: app });
+    await exec(npm, ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "@openfeature/server-sdk@^1.17.0", "@openfeature/web-sdk@^1.4.0", "@openfeature/react-sdk@^1.4.1", "react@^19", "@types/react@^19", "@types/node@^20"], { cwd: app });
     for (const command of shellCommands(readmeBlocks().find((each) => each.marker === "openfeature-generate")!.code)) await runCommand(command);
     expect(readdirSync(join(app, "src/target/openfeature")).sort()).toEqual(["demo-engineering-flags.ts", "flags.json", "hero-banner.ts", "index.ts", "promo-strip.ts"]);
+    expect(readdirSync(join(app, "src/target/react")).sort()).toEqual(["demo-engineering-flags.ts", "hero-banner.ts", "index.ts", "promo-strip.ts"]);
     const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md")), ...readmeTypeScriptBlocks(join(repositoryRoot, "openfeature/README.md"))];
     // Blocks that use OpenFeature are a project of their own: OpenFeature's server SDK needs Node's types.
-    const usesOpenFeature = (code: string) => /@openfeature\/|@mboxgen\/openfeature|\/openfeature\//.test(code);
+    const usesOpenFeature = (code: string) => /@openfeature\/|@mboxgen\/openfeature|\/openfeature\/|\/react\//.test(code);
     for (const [index, block] of blocks.entries()) writeFileSync(join(app, "src", `${usesOpenFeature(block.code) ? "openfeature-" : ""}readme-${index + 1}.ts`), block.code);
     writeFileSync(
       join(app, "src/main.ts"),
@@ -178,8 +179,8 @@ describe("a fresh app that follows the README", () => {
       ].join("\n"),
     );
     const compilerOptions = { target: "ES2022", lib: ["ES2022"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true, skipLibCheck: false, skipDefaultLibCheck: true, types: [], outDir: "build", rootDir: "src" };
-    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"], exclude: ["src/openfeature-*.ts", "src/target/openfeature"] }, null, 2));
-    writeFileSync(join(app, "tsconfig.openfeature.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, types: ["node"], noEmit: true }, include: ["src/openfeature-*.ts", "src/target/openfeature"] }, null, 2));
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"], exclude: ["src/openfeature-*.ts", "src/target/openfeature", "src/target/react"] }, null, 2));
+    writeFileSync(join(app, "tsconfig.openfeature.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, types: ["node"], noEmit: true }, include: ["src/openfeature-*.ts", "src/target/openfeature", "src/target/react"] }, null, 2));
     await exec(process.execPath, [join(repositoryRoot, "node_modules/typescript/bin/tsc"), "-p", join(app, "tsconfig.openfeature.json"), "--pretty", "false"], { cwd: app }).catch((error: { stdout: string }) => {
       throw new Error(error.stdout);
     });

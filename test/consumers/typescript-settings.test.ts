@@ -51,7 +51,7 @@ beforeAll(async () => {
   for (const file of files) writeFileSync(join(source, "target", file.path), file.text);
   const blocks = [...readmeTypeScriptBlocks(), ...readmeTypeScriptBlocks(join(repositoryRoot, "runtime/README.md")), ...readmeTypeScriptBlocks(join(repositoryRoot, "openfeature/README.md"))];
   // Blocks that use OpenFeature make a project of their own: OpenFeature's server SDK needs Node's types.
-  for (const [index, block] of blocks.entries()) writeFileSync(join(source, `${/@openfeature\/|@mboxgen\/openfeature|\/openfeature\//.test(block.code) ? "openfeature-" : ""}readme-${index + 1}.ts`), block.code);
+  for (const [index, block] of blocks.entries()) writeFileSync(join(source, `${/@openfeature\/|@mboxgen\/openfeature|\/openfeature\/|\/react\//.test(block.code) ? "openfeature-" : ""}readme-${index + 1}.ts`), block.code);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
