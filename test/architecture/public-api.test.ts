@@ -63,7 +63,7 @@ describe("@mboxgen/runtime's public API", () => {
   it("@mboxgen/openfeature's entries export exactly their names, at the paths of its exports map", () => {
     expect(exportedNames("openfeature/server.ts")).toEqual(["FlagGetter", "FlagGetterWithDefault", "FlagKind", "MboxDescriptorLike", "TargetProvider", "TargetProviderClient", "TargetProviderOptions", "TargetSnapshot", "TypedEvaluationDetails", "VisitorIdField", "defineServerFlags", "embedSnapshot", "evaluateTypedFlag"]);
     expect(exportedNames("openfeature/ofrep.ts")).toEqual(["OfrepAnswer", "OfrepService", "OfrepServiceOptions", "PageViewClient", "VisitorIdField", "createOfrepService"]);
-    expect(exportedNames("openfeature/web.ts")).toEqual(["MboxCookieOptions", "TargetSnapshot", "TargetWebClient", "TargetWebProvider", "TargetWebProviderOptions", "VisitorIdField", "embedSnapshot", "isTargetSnapshot", "readMboxCookie", "writeMboxCookie"]);
+    expect(exportedNames("openfeature/web.ts")).toEqual(["MboxCookieOptions", "ReactFlag", "ReactFlags", "TargetSnapshot", "TargetWebClient", "TargetWebProvider", "TargetWebProviderOptions", "TypedFlagDetails", "VisitorIdField", "defineReactFlags", "embedSnapshot", "isTargetSnapshot", "readMboxCookie", "writeMboxCookie"]);
     const manifest = JSON.parse(readFileSync(join(repositoryRoot, "openfeature/package.json"), "utf8")) as { exports: Record<string, unknown>; peerDependenciesMeta: Record<string, unknown>; dependencies: Record<string, string> };
     expect(manifest.exports).toEqual({
       "./server": { types: "./dist/server.d.ts", default: "./dist/server.js" },
