@@ -15,29 +15,20 @@ import { AsyncLocalStorageTransactionContextPropagator, OpenFeature } from "@ope
 import { createTargetClient } from "@mboxgen/runtime";
 import { embedSnapshot, TargetProvider } from "@mboxgen/openfeature/server";
 import { TargetWebProvider, type TargetSnapshot } from "@mboxgen/openfeature/web";
-import { runCli, startEmulator, type RunningEmulator } from "../../generator/index.js";
+import { startEmulator, type RunningEmulator } from "../../generator/index.js";
+import { generateExampleModules } from "./generate.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 /** The web SDK domain server renders use. */
 const SSR_DOMAIN = "server-render";
 const root = fileURLToPath(new URL("../../", import.meta.url));
+export { generateExampleModules };
 
 /** A running example. */
 export interface RunningExample {
   url: string;
   emulator: RunningEmulator;
   close(): Promise<void>;
-}
-
-/** Generates the example's typed modules (plain, OpenFeature getters, React hooks) into target/. */
-export async function generateExampleModules(): Promise<void> {
-  // The example's config (its cta default), into this example's folder.
-  const code = await runCli(["generate", "--config", "fixtures/example/mboxgen.config.json", "--out", "examples/openfeature-react/target", "--openfeature", "server", "react"], {
-    cwd: root,
-    stdout: (text) => process.stdout.write(text),
-    stderr: () => undefined,
-  });
-  if (code !== 0) throw new Error("mboxgen generate failed for the example");
 }
 
 function cookiesOf(request: IncomingMessage): Record<string, string> {

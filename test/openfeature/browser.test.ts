@@ -29,6 +29,9 @@ let example: RunningExample;
 let browser: Browser;
 
 beforeAll(async () => {
+  // The example's modules first: the server's own imports of them are resolved when it is loaded.
+  const { generateExampleModules } = await import("../../examples/openfeature-react/generate.js");
+  await generateExampleModules();
   const server = pathToFileURL(join(repositoryRoot, "examples/openfeature-react/server.tsx")).href;
   const { startExample } = (await import(server)) as { startExample: () => Promise<RunningExample> };
   example = await startExample();
