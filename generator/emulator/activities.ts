@@ -35,6 +35,8 @@ export interface Activity {
 /** The activities file. */
 export interface ActivitiesFile {
   qaToken?: string;
+  /** What its Edge Network answers as: the organization of its `kndctr_*` cookies, the one datastream it accepts. */
+  edge?: { organizationId?: string; datastreamId?: string };
   mboxes: Record<string, Activity[]>;
 }
 

@@ -1,9 +1,11 @@
 /**
  * `mboxgen emulate`: a local Delivery API (`POST /rest/v1/delivery`), rules artifact
- * (`GET /<client>/<environment>/v1/rules.json`, with an ETag) and OpenFeature Remote Evaluation
- * Protocol (`POST /ofrep/v1/evaluate/flags[/{key}]`, every key of every mbox a flag) for an
- * activities file, so that sampling, generation and apps, remote, on-device or through any
- * OpenFeature provider, can be developed and tested offline.
+ * (`GET /<client>/<environment>/v1/rules.json`, with an ETag), Edge Network (`POST
+ * /ee[/<region>]/v1|v2/interact|collect`, for the Web SDK and the Server API; edge-network.ts) and
+ * OpenFeature Remote Evaluation Protocol (`POST /ofrep/v1/evaluate/flags[/{key}]`, every key of
+ * every mbox a flag) for an activities file, so that sampling, generation and apps, remote,
+ * on-device, through the Web SDK or through any OpenFeature provider, can be developed and tested
+ * offline.
  *
  * Its Delivery API decides with the runtime's on-device engine over the artifact it serves, so a
  * remote app and an on-device app (client code `"emulator"`) get the same experience for the same
@@ -18,6 +20,7 @@ import { createTargetClient as createOnDeviceClient, type DecisioningArtifact, t
 import { createOfrepService, type OfrepAnswer } from "@mboxgen/openfeature/ofrep";
 import { parseActivities, type Activity, type ActivitiesFile, type Experience } from "./activities.js";
 import { buildArtifact, EMULATOR_CLIENT, eventTokenOf } from "./artifact.js";
+import { answerEdgeNetwork, edgePathOf, type EdgeNetworkStats } from "./edge-network.js";
 
 /** Options of `startEmulator`. */
 export interface EmulatorOptions {
@@ -61,6 +64,8 @@ export interface EmulatorStats {
   artifactDownloads: number;
   /** OFREP evaluation requests. */
   ofrepRequests: number;
+  /** Edge Network requests, decisions and display events (per proposition: more than 1 is a double count). */
+  edge: EdgeNetworkStats;
 }
 
 interface MboxRequestItem {
@@ -77,6 +82,9 @@ interface Option {
 }
 
 class BadRequest extends Error {}
+
+/** The organization whose Edge Network cookies the emulator writes when the activities file names none. */
+export const EMULATOR_ORGANIZATION = "EMULATOR@AdobeOrg";
 
 /** The activity order a QA token's `activityIndex` counts (1-based): file order, mbox by mbox. */
 function qaActivities(file: ActivitiesFile): Activity[] {
@@ -144,7 +152,14 @@ async function createDecider(activities: unknown): Promise<Decider> {
 /** Starts the emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   let current = await createDecider(options.activities);
-  const stats: EmulatorStats = { requests: 0, notifications: 0, impressions: Object.create(null) as Record<string, number>, artifactDownloads: 0, ofrepRequests: 0 };
+  const stats: EmulatorStats = {
+    requests: 0,
+    notifications: 0,
+    impressions: Object.create(null) as Record<string, number>,
+    artifactDownloads: 0,
+    ofrepRequests: 0,
+    edge: { requests: 0, events: 0, decisions: 0, displayEvents: 0, displays: Object.create(null) as Record<string, number> },
+  };
   const sockets = new Set<Socket>();
   const count = (mbox: unknown) => {
     if (typeof mbox === "string") stats.impressions[mbox] = (stats.impressions[mbox] ?? 0) + 1;
@@ -241,9 +256,25 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     return ofrep.evaluateFlag(decodeURIComponent(path.slice("/ofrep/v1/evaluate/flags/".length)), body);
   }
 
+  const edgeNetwork = {
+    deliver: (body: Record<string, any>, sessionId: string) => deliver(body, sessionId) as Promise<Record<string, any>>,
+    organizationId: () => current.file.edge?.organizationId ?? EMULATOR_ORGANIZATION,
+    datastreamId: () => current.file.edge?.datastreamId,
+    countImpression: count,
+    stats: stats.edge,
+  };
+
   async function handle(incoming: IncomingMessage, outgoing: ServerResponse, rawBody: string): Promise<void> {
-    // Pages on other origins (an app's dev server, a test page) call it from browsers: CORS for all.
-    outgoing.setHeader("access-control-allow-origin", "*");
+    // Pages on other origins (an app's dev server, a test page) call it from browsers: CORS for
+    // all, with credentials (the Web SDK's fetch sends them) for the origin that asks.
+    const origin = incoming.headers.origin;
+    if (typeof origin === "string" && origin !== "null") {
+      outgoing.setHeader("access-control-allow-origin", origin);
+      outgoing.setHeader("access-control-allow-credentials", "true");
+      outgoing.setHeader("vary", "Origin");
+    } else {
+      outgoing.setHeader("access-control-allow-origin", "*");
+    }
     outgoing.setHeader("access-control-expose-headers", "etag");
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       outgoing.writeHead(status, { "content-type": "application/json", ...headers });
@@ -268,8 +299,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         return reply(500, { errorDetails: "Internal emulator error" });
       }
     }
+    const edgePath = incoming.method === "POST" ? edgePathOf(url.pathname) : undefined;
+    if (edgePath) {
+      try {
+        const answer = await answerEdgeNetwork(edgeNetwork, edgePath, url.searchParams, incoming.headers, rawBody);
+        return answer.status === 204 ? void (outgoing.writeHead(204), outgoing.end()) : reply(answer.status, answer.body);
+      } catch {
+        return reply(500, { type: "https://ns.adobe.com/aep/errors/EXEG-0500-500", status: 500, title: "Internal emulator error" });
+      }
+    }
     if (incoming.method !== "POST" || url.pathname !== "/rest/v1/delivery") {
-      return reply(404, { status: 404, message: "Not found: the emulator serves POST /rest/v1/delivery, GET /<client>/<environment>/v1/rules.json and POST /ofrep/v1/evaluate/flags[/{key}]" });
+      return reply(404, {
+        status: 404,
+        message: "Not found: the emulator serves POST /rest/v1/delivery, GET /<client>/<environment>/v1/rules.json, POST /ee[/<region>]/v1|v2/interact|collect and POST /ofrep/v1/evaluate/flags[/{key}]",
+      });
     }
     try {
       const sessionId = url.searchParams.get("sessionId");

@@ -16,7 +16,7 @@ export type MboxAttributes = Record<string, unknown>;
  * if (!(providerId instanceof Error)) console.log(providerId);
  * ```
  */
-export interface AttributesProvider {
+export interface AttributesProvider<Envelope extends { response: DeliveryResponse } = TargetResponseEnvelope> {
   /**
    * The value of `key` in the merged offer of `mbox`. As Adobe's SDK, a missing mbox or key
    * **returns** (does not throw) `Error("Attribute '<key>' does not exist for mbox '<mbox>'")`.
@@ -29,20 +29,23 @@ export interface AttributesProvider {
   asObject(): Record<string, MboxAttributes>;
   /** Same as `asObject()`, so `JSON.stringify(provider)` gives the map. */
   toJSON(): Record<string, MboxAttributes>;
-  /** The envelope the call resolved with: request sent, response, cookies, meta. */
-  getResponse(): TargetResponseEnvelope;
+  /** The envelope the call resolved with: request sent, response, cookies, meta (or what was given, such as at.js's `{ response }`). */
+  getResponse(): Envelope;
 }
 
 
-function shallowCopy<Value>(source: Record<string, Value>): Record<string, Value> {
+/** A shallow copy of an attributes map: own keys only, `__proto__` kept as data. */
+export function shallowCopy<Value>(source: Record<string, Value>): Record<string, Value> {
   const copy: Record<string, Value> = {};
   for (const key of Object.keys(source)) setOwn(copy, key, source[key]);
   return copy;
 }
 
-// `Object.assign` semantics for JSON content (§3.2): objects and arrays copy their own keys, a
-// string its characters, a number or boolean nothing.
-function mergeContent(target: MboxAttributes, content: unknown): void {
+/**
+ * Merges one JSON offer into a mbox's attributes with `Object.assign` semantics (§3.2): objects
+ * and arrays copy their own keys, a string its characters, a number or boolean nothing.
+ */
+export function mergeContent(target: MboxAttributes, content: unknown): void {
   if (typeof content === "string") {
     for (let index = 0; index < content.length; index += 1) target[String(index)] = content[index];
   } else if (typeof content === "object" && content !== null) {
@@ -76,8 +79,16 @@ function indexJsonOffers(response: DeliveryResponse): Record<string, MboxAttribu
 /**
  * Creates the provider over a `getOffers` envelope: indexes the `json` options of prefetch, then
  * execute mboxes, merging each mbox's offers shallowly, last wins (TARGET-PROTOCOL.md §3.1-§3.2).
+ * Also reads a Delivery API response from anywhere else, such as at.js 2.x's
+ * `adobe.target.getOffers()`, given as `{ response }`.
+ *
+ * @example
+ * ```ts
+ * const response = await adobe.target.getOffers({ request: { prefetch: { mboxes: [{ index: 0, name: "hero-banner" }] } } });
+ * const hero = heroBanner.from(createAttributesProvider({ response }));
+ * ```
  */
-export function createAttributesProvider(envelope: TargetResponseEnvelope): AttributesProvider {
+export function createAttributesProvider<Envelope extends { response: DeliveryResponse } = TargetResponseEnvelope>(envelope: Envelope): AttributesProvider<Envelope> {
   const indexed = indexJsonOffers(envelope.response);
   const asObject = (mbox?: string): Record<string, unknown> => {
     if (mbox === undefined) return shallowCopy(indexed);

@@ -43,17 +43,19 @@ export class TargetError extends Error {
   }
 }
 
-/** The Delivery API answered with a status outside 200-299 (after any retries). */
+/** The Delivery API or the Edge Network answered with a status outside 200-299 (after any retries). */
 export class TargetHttpError extends TargetError {
   /** HTTP status code, e.g. 400. */
   readonly status: number;
   /** HTTP status text, e.g. "Bad Request" (Adobe's SDK rejects with just this text). */
   readonly statusText: string;
-  /** The response body: parsed JSON when it was JSON (Target sends `{status, message}`), else text. */
+  /** The response body: parsed JSON when it was JSON (Target sends `{status, message}`, the Edge Network `{type, status, title, detail}`), else text. */
   readonly body: unknown;
 
   constructor(method: string, url: string, status: number, statusText: string, body: unknown) {
-    const detail = (body as { message?: unknown } | null)?.message;
+    // Target's `{status, message}`; the Edge Network's RFC 7807 `{type, title, detail}`.
+    const problem = body as { message?: unknown; detail?: unknown; title?: unknown } | null;
+    const detail = problem?.message ?? problem?.detail ?? problem?.title;
     super("http", `failed with HTTP ${status} ${statusText}${detail === undefined ? "" : `: ${String(detail)}`}`, method, url);
     this.status = status;
     this.statusText = statusText;
