@@ -73,10 +73,11 @@ export interface MboxgenConfig {
   /** Per-mbox overrides, keyed by mbox name. */
   mboxes?: Record<string, MboxConfig>;
   /**
-   * Where `mboxgen sample` asks: the options of `createTargetClient` (CLI flags win).
+   * Where `mboxgen sample` asks: the options of `createTargetClient` for the Delivery API, or a
+   * datastream for the Edge Network (CLI flags win).
    * @example { "client": "acmeclient", "organizationId": "1234567890@AdobeOrg" }
    */
-  target?: { client?: string; organizationId?: string; serverDomain?: string; secure?: boolean; timeout?: number };
+  target?: { client?: string; organizationId?: string; serverDomain?: string; datastreamId?: string; edgeDomain?: string; secure?: boolean; timeout?: number };
 }
 
 /** What `generate` writes for OpenFeature. */

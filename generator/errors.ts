@@ -37,7 +37,7 @@ export interface ErrorParameters {
   ARTIFACT_INVALID: { reason: string };
   ARTIFACT_UNSUPPORTED_VERSION: { version: string };
   ARTIFACT_UNREACHABLE: { url: string; reason: string; fix: string };
-  TARGET_UNREACHABLE: { url: string; reason: string; fix: string };
+  TARGET_UNREACHABLE: { service: string; url: string; reason: string; fix: string };
   FILE_NOT_FOUND: { what: string; path: string; fix: string; found?: "a file" | "a folder" };
   PORT_UNAVAILABLE: { host: string; port: number; reason: string };
   SCHEMA_DRIFT: { mbox: string; reason: string };
@@ -179,7 +179,7 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
     fix: "use an artifact of major version 1, or upgrade mboxgen",
   }),
   ARTIFACT_UNREACHABLE: ({ url, reason, fix }) => ({ problem: `could not download ${url}: ${reason}`, fix }),
-  TARGET_UNREACHABLE: ({ url, reason, fix }) => ({ problem: `the Delivery API call to ${url} failed: ${reason}`, fix }),
+  TARGET_UNREACHABLE: ({ service, url, reason, fix }) => ({ problem: `${service} call to ${url} failed: ${reason}`, fix }),
   FILE_NOT_FOUND: ({ what, path, fix, found }) => ({ problem: `${what} ${path} ${found ? `is ${found}` : "does not exist"}`, fix }),
   PORT_UNAVAILABLE: ({ host, port, reason }) => ({
     problem: `cannot listen on ${host}:${port}: ${reason}`,

@@ -2,7 +2,7 @@
 // builds with `node ../runtime/build.mjs .`): ES modules with declarations (CommonJS apps load them
 // with Node's require(esm), Node 20.19 and later). Run by `npm run build` and `prepack`. Two passes:
 // declarations keep every JSDoc comment (what editors show), the JavaScript drops comments (what
-// apps install and bundle; the install stays under 300 kB with the Public Suffix List).
+// apps install and bundle; the install stays under 350 kB with the Public Suffix List).
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";

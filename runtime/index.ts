@@ -41,12 +41,15 @@ export { defineMbox, getTypedAttributes, mboxSpecOf, resolveAttribute } from "./
 export { hasUniqueItems, includesJsonEqual, isJsonEqual, isJsonObject, isMultipleOf, matchesAll, matchesAny, matchesExactlyOne, matchesPattern } from "./accessors/validator-helpers.js";
 export type {
   AccessorOptions,
+  AccessorOptionsFor,
   AccessorsByExportName,
   AttributeResolution,
   AttributeSpec,
   AttributesClient,
   AttributesSource,
+  ClientOptionsOf,
   FallbackEvent,
+  FallbackOptions,
   FallbackReason,
   MboxAccessors,
   MboxAccessorsBase,

@@ -64,7 +64,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     ],
   },
   sample: {
-    describe: "Write <mbox>.schema.json files from what a live Delivery API serves",
+    describe: "Write <mbox>.schema.json files from what a live Target serves (Delivery API or Edge Network)",
     options: {
       mbox: text("Mbox to sample (repeat for several)", { array: true }),
       out: text("Folder for the schemas (config: schemas)"),
@@ -72,6 +72,8 @@ const COMMANDS: Record<string, CommandSpec> = {
       client: text("Target client code (config: target.client)"),
       "organization-id": text("Experience Cloud organization id (config: target.organizationId)"),
       "server-domain": text("host[:port] of the Delivery API (config: target.serverDomain)"),
+      "datastream-id": text("Sample through the Edge Network with this datastream (config: target.datastreamId)"),
+      "edge-domain": text("host[:port] of the Edge Network, default edge.adobedc.net (config: target.edgeDomain)"),
       secure: flag("https (default); --no-secure for http"),
       timeout: count("Milliseconds per request (default 3000)"),
       visitors: count("Synthetic visitors to ask as", { default: 200 }),
@@ -85,7 +87,10 @@ const COMMANDS: Record<string, CommandSpec> = {
       json: flag("Print the coverage report as JSON on stdout", { default: false }),
       check: flag("Write nothing; exit 1 when Target serves what the committed schemas do not allow", { default: false }),
     },
-    examples: [["$0 sample --mbox hero-banner --out schemas --client acmeclient --organization-id 1234567890@AdobeOrg", "Sample one mbox from Target"]],
+    examples: [
+      ["$0 sample --mbox hero-banner --out schemas --client acmeclient --organization-id 1234567890@AdobeOrg", "Sample one mbox from Target"],
+      ["$0 sample --mbox hero-banner --out schemas --datastream-id 0f4bd3ac-…", "Sample it through the Edge Network"],
+    ],
   },
   infer: {
     describe: "Write <mbox>.schema.json files from an on-device decisioning artifact",

@@ -5,12 +5,13 @@
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { createTargetClient, type TargetClientOptions } from "@mboxgen/runtime";
+import { createEdgeNetworkClient } from "@mboxgen/runtime/web-sdk";
 import { Diagnostics } from "../diagnostics.js";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { readArtifact } from "../infer/artifact.js";
 import { typesOf, type JsonSchemaObject } from "../infer/infer-schema.js";
 import { describeNetworkFailure } from "../network-failure.js";
-import { sample, type SampleResult } from "../sample/sampler.js";
+import { deliveryApiSource, edgeNetworkSource, sample, type SampleResult, type SampleSource } from "../sample/sampler.js";
 import { loadConfigFile } from "./config-file.js";
 import { assertInputExists, toPosix } from "./files.js";
 import type { CliEnvironment } from "./environment.js";
@@ -55,6 +56,8 @@ export interface SampleArguments {
   client?: string | undefined;
   organizationId?: string | undefined;
   serverDomain?: string | undefined;
+  datastreamId?: string | undefined;
+  edgeDomain?: string | undefined;
   secure?: boolean | undefined;
   timeout?: number | undefined;
   visitors: number;
@@ -85,25 +88,34 @@ function coverageJson(result: SampleResult, entries: MboxOffers[], reports: Sche
   };
 }
 
-/** `mboxgen sample`: schemas from a live Delivery API. */
+/**
+ * `mboxgen sample`: schemas from what a live Target serves, through the Delivery API (`--client`)
+ * or the Edge Network (`--datastream-id`; a datastream id on the command line, or only one in the
+ * config, selects it).
+ */
 export async function runSample(options: SampleArguments, environment: CliEnvironment): Promise<number> {
   const { config } = await loadConfigFile(options.config, environment.cwd);
   const target = config.target ?? {};
+  const timeout = options.timeout ?? target.timeout ?? 3000;
+  const secure = options.secure ?? target.secure;
+  const viaEdge = options.datastreamId !== undefined || (options.client === undefined && target.client === undefined && target.datastreamId !== undefined);
   const clientOptions: TargetClientOptions = {
     client: options.client ?? target.client ?? "",
     organizationId: options.organizationId ?? target.organizationId ?? "",
-    timeout: options.timeout ?? target.timeout ?? 3000,
+    timeout,
   };
   const serverDomain = options.serverDomain ?? target.serverDomain;
   if (serverDomain !== undefined) clientOptions.serverDomain = serverDomain;
-  const secure = options.secure ?? target.secure;
   if (secure !== undefined) clientOptions.secure = secure;
+  const datastreamId = options.datastreamId ?? target.datastreamId;
+  const edgeDomain = options.edgeDomain ?? target.edgeDomain;
   const mboxes = options.mbox ?? [];
   const out = options.out ?? config.schemas;
   // Every missing option at once, each named with where it can come from.
   const missing = [
-    clientOptions.client ? undefined : 'sample needs --client <client code> (or "target.client" in mboxgen.config.json)',
-    clientOptions.organizationId ? undefined : 'sample needs --organization-id <id>@AdobeOrg (or "target.organizationId" in mboxgen.config.json)',
+    viaEdge || clientOptions.client ? undefined : 'sample needs --client <client code> (or "target.client" in mboxgen.config.json), or --datastream-id <id> to sample through the Edge Network',
+    viaEdge || clientOptions.organizationId ? undefined : 'sample needs --organization-id <id>@AdobeOrg (or "target.organizationId" in mboxgen.config.json)',
+    !viaEdge || datastreamId ? undefined : 'sample needs --datastream-id <id> (or "target.datastreamId" in mboxgen.config.json)',
     mboxes.length > 0 ? undefined : "sample needs at least one --mbox <name>",
     out ? undefined : 'sample needs --out <folder> (or "schemas" in mboxgen.config.json)',
   ].filter((problem) => problem !== undefined);
@@ -115,6 +127,14 @@ export async function runSample(options: SampleArguments, environment: CliEnviro
       return [pair.slice(0, separator), pair.slice(separator + 1)];
     }),
   );
+  const sampledParameters = Object.keys(parameters).length > 0 ? parameters : undefined;
+  const source: SampleSource = viaEdge
+    ? edgeNetworkSource(
+        createEdgeNetworkClient({ datastreamId: datastreamId!, timeout, ...(edgeDomain === undefined ? {} : { edgeDomain }), ...(secure === undefined ? {} : { secure }) }),
+        mboxes,
+        sampledParameters,
+      )
+    : deliveryApiSource(createTargetClient(clientOptions), mboxes, sampledParameters);
 
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -131,7 +151,7 @@ export async function runSample(options: SampleArguments, environment: CliEnviro
   try {
     result = await sample({
       mboxes,
-      client: createTargetClient(clientOptions),
+      source,
       visitors: options.visitors,
       concurrency: options.concurrency,
       maxRequests: options.maxRequests,
@@ -139,7 +159,6 @@ export async function runSample(options: SampleArguments, environment: CliEnviro
       qaMaxExperiences: options.qaMaxExperiences,
       signal: controller.signal,
       ...(options.qaToken === undefined ? {} : { qaToken: options.qaToken }),
-      ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
       ...(progress ? { onProgress: progress } : {}),
     });
   } catch (error) {

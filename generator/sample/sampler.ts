@@ -1,17 +1,48 @@
 /**
- * `mboxgen sample`: asks a Delivery API for the mboxes as many synthetic visitors, and, with a QA
- * token, walks `qaMode.previewIndexes` over activities and experiences so that every experience
- * is seen deterministically. Returns the offers and a coverage report; writes nothing.
+ * `mboxgen sample`: asks Target for the mboxes as many synthetic visitors, through the Delivery
+ * API or the Edge Network (a source, below: the same visitors, reports and merge rules), and,
+ * with a QA token, walks preview indexes over activities and experiences so that every
+ * experience is seen deterministically (`qaMode.previewIndexes` on the Delivery API, Target's QA
+ * link parameters in the page URL on the Edge Network). Returns the offers and a coverage
+ * report; writes nothing.
  */
 import type { AttributesClient } from "@mboxgen/runtime";
+import type { EdgeNetworkClient } from "@mboxgen/runtime/web-sdk";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { describeNetworkFailure } from "../network-failure.js";
+
+/** A QA walk's request: Target's QA token and the experience it forces (1-based indexes). */
+export interface QaRequest {
+  token: string;
+  previewIndexes?: Array<{ activityIndex: number; experienceIndex: number }>;
+}
+
+/** What one request served for one mbox: its merged offer (when Target served JSON) and the experiences behind it. */
+export interface ServedMbox {
+  mbox: string;
+  offer: Record<string, unknown> | undefined;
+  experiences: SeenExperience[];
+}
+
+/**
+ * Where samples come from: one request for all mboxes as the synthetic visitor `visitor`
+ * (0-based; a stable id per visitor, allocation is per visitor), optionally in QA mode.
+ */
+export interface SampleSource {
+  /** Names the service in errors, e.g. "the Delivery API". */
+  readonly service: string;
+  /** Which flags fix its host and its timeout, for error messages. */
+  readonly hints: { host: string; timeout: string };
+  ask(visitor: number | "qa", qa: QaRequest | undefined): Promise<ServedMbox[]>;
+}
 
 /** Options of a sampling run. */
 export interface SampleOptions {
   mboxes: readonly string[];
-  /** mboxgen's client (or any with Adobe's getAttributes and getResponse()). */
-  client: AttributesClient;
+  /** mboxgen's Delivery API client (or any with Adobe's getAttributes and getResponse()); or give `source`. */
+  client?: AttributesClient;
+  /** Where to sample from (e.g. `edgeNetworkSource`); default: the Delivery API through `client`. */
+  source?: SampleSource;
   /** Synthetic visitors to ask as. Default 200. */
   visitors?: number;
   /** Mbox parameters sent with every mbox (audiences often target them). */
@@ -62,6 +93,77 @@ interface ProviderWithResponse {
   getResponse(): { response?: { execute?: { mboxes?: Array<{ name?: string; options?: Array<{ type?: string; responseTokens?: Record<string, unknown> }> }> } } };
 }
 
+function seenFrom(tokens: Record<string, unknown>): SeenExperience | undefined {
+  if (tokens["activity.id"] === undefined || tokens["experience.id"] === undefined) return undefined;
+  return {
+    activityId: String(tokens["activity.id"]),
+    experienceId: String(tokens["experience.id"]),
+    ...(typeof tokens["activity.name"] === "string" ? { activityName: tokens["activity.name"] } : {}),
+    ...(typeof tokens["experience.name"] === "string" ? { experienceName: tokens["experience.name"] } : {}),
+  };
+}
+
+/** Samples from the Delivery API: `execute` mboxes as tntId `mboxgen-sample-<n>`, QA through `qaMode`. */
+export function deliveryApiSource(client: AttributesClient, mboxes: readonly string[], parameters?: Record<string, string>): SampleSource {
+  return {
+    service: "the Delivery API",
+    hints: { host: "--client or --server-domain", timeout: "--timeout" },
+    async ask(visitor, qa) {
+      const request = {
+        id: { tntId: `mboxgen-sample-${visitor}` },
+        context: { channel: "web" as const },
+        execute: { mboxes: mboxes.map((name, index) => ({ name, index: index + 1, ...(parameters ? { parameters } : {}) })) },
+        ...(qa ? { qaMode: qa } : {}),
+      };
+      const provider = (await client.getAttributes([...mboxes], { request })) as unknown as ProviderWithResponse;
+      const served: ServedMbox[] = [];
+      for (const mbox of provider.getResponse().response?.execute?.mboxes ?? []) {
+        if (mbox.name === undefined || !mboxes.includes(mbox.name)) continue;
+        const jsonOptions = (mbox.options ?? []).filter((option) => option.type === "json");
+        served.push({
+          mbox: mbox.name,
+          offer: jsonOptions.length > 0 ? provider.asObject(mbox.name) : undefined,
+          experiences: jsonOptions.map((option) => seenFrom(option.responseTokens ?? {})).filter((seen) => seen !== undefined),
+        });
+      }
+      return served;
+    },
+  };
+}
+
+/** The synthetic ECID of sample visitor `n`: 38 digits, stable per visitor. */
+export function sampleEcid(visitor: number | "qa"): string {
+  return visitor === "qa" ? "9".repeat(38) : `7${String(visitor).padStart(37, "0")}`;
+}
+
+/**
+ * Samples through the Edge Network Server API: the decision scopes as ECID visitors, mbox
+ * parameters in `data.__adobe.target`, QA through Target's QA link parameters in the page URL
+ * (`at_preview_token`, `at_preview_index=<activity>_<experience>`), as the Web SDK passes them.
+ */
+export function edgeNetworkSource(client: EdgeNetworkClient, mboxes: readonly string[], parameters?: Record<string, string>): SampleSource {
+  return {
+    service: "the Edge Network",
+    hints: { host: "--edge-domain and --datastream-id", timeout: "--timeout" },
+    async ask(visitor, qa) {
+      const url = new URL("https://mboxgen.sample/");
+      if (qa) {
+        url.searchParams.set("at_preview_token", qa.token);
+        for (const index of qa.previewIndexes ?? []) url.searchParams.append("at_preview_index", `${index.activityIndex}_${index.experienceIndex}`);
+      }
+      const provider = await client.getAttributes(mboxes, { ecid: sampleEcid(visitor), url: url.href, ...(parameters ? { parameters } : {}) });
+      return mboxes.map((mbox) => {
+        const decisions = provider.getDecisions(mbox);
+        return {
+          mbox,
+          offer: decisions.length > 0 ? provider.asObject(mbox) : undefined,
+          experiences: decisions.map((decision) => seenFrom({ ...decision.responseTokens, "activity.id": decision.activity.id, "experience.id": decision.experience.id })).filter((seen) => seen !== undefined),
+        };
+      });
+    },
+  };
+}
+
 /** Samples the mboxes; rejects with `GeneratorErrors` when a request fails or the run is stopped. */
 export async function sample(options: SampleOptions): Promise<SampleResult> {
   const visitors = options.visitors ?? 200;
@@ -73,44 +175,33 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
   const reports = new Map<string, MboxSampleReport>(options.mboxes.map((mbox) => [mbox, { mbox, requests: 0, offers: [], experiences: new Map() }]));
   let requests = 0;
 
+  const source = options.source ?? (options.client ? deliveryApiSource(options.client, options.mboxes, options.parameters) : undefined);
+  if (!source) throw new TypeError("sample needs a client or a source");
+
   // Resolves with the experience keys of the response.
-  const ask = async (tntId: string, qaMode?: Record<string, unknown>): Promise<Set<string>> => {
+  const ask = async (visitor: number | "qa", qa?: QaRequest): Promise<Set<string>> => {
     if (options.signal?.aborted) throw new GeneratorErrors([createGeneratorError("SAMPLING_INCOMPLETE", { reason: "stopped" })]);
     requests += 1;
-    const request = {
-      id: { tntId },
-      context: { channel: "web" as const },
-      execute: { mboxes: options.mboxes.map((name, index) => ({ name, index: index + 1, ...(options.parameters ? { parameters: options.parameters } : {}) })) },
-      ...(qaMode ? { qaMode } : {}),
-    };
-    let provider: ProviderWithResponse;
+    let servedMboxes: ServedMbox[];
     try {
-      provider = (await options.client.getAttributes([...options.mboxes], { request })) as unknown as ProviderWithResponse;
+      servedMboxes = await source.ask(visitor, qa);
     } catch (error) {
       const url = (error as { url?: unknown }).url;
-      const where = typeof url === "string" ? url : "the Delivery API";
-      const { reason, fix } = describeNetworkFailure(error, where, { host: "--client or --server-domain", timeout: "--timeout" });
-      throw new GeneratorErrors([createGeneratorError("TARGET_UNREACHABLE", { url: where, reason, fix }, {}, error)]);
+      const where = typeof url === "string" ? url : source.service;
+      const { reason, fix } = describeNetworkFailure(error, where, source.hints);
+      throw new GeneratorErrors([createGeneratorError("TARGET_UNREACHABLE", { service: source.service, url: where, reason, fix }, {}, error)]);
     }
     const served = new Set<string>();
-    for (const mbox of provider.getResponse().response?.execute?.mboxes ?? []) {
-      const report = mbox.name === undefined ? undefined : reports.get(mbox.name);
+    for (const mbox of servedMboxes) {
+      const report = reports.get(mbox.mbox);
       if (!report) continue;
       report.requests += 1;
-      const jsonOptions = (mbox.options ?? []).filter((option) => option.type === "json");
-      if (jsonOptions.length === 0) continue;
-      report.offers.push(provider.asObject(report.mbox));
-      for (const option of jsonOptions) {
-        const tokens = option.responseTokens ?? {};
-        if (tokens["activity.id"] === undefined || tokens["experience.id"] === undefined) continue;
-        const key = `${String(tokens["activity.id"])}:${String(tokens["experience.id"])}`;
+      if (mbox.offer === undefined) continue;
+      report.offers.push(mbox.offer);
+      for (const seen of mbox.experiences) {
+        const key = `${seen.activityId}:${seen.experienceId}`;
         served.add(key);
-        report.experiences.set(key, {
-          activityId: String(tokens["activity.id"]),
-          experienceId: String(tokens["experience.id"]),
-          ...(typeof tokens["activity.name"] === "string" ? { activityName: tokens["activity.name"] } : {}),
-          ...(typeof tokens["experience.name"] === "string" ? { experienceName: tokens["experience.name"] } : {}),
-        });
+        report.experiences.set(key, seen);
       }
     }
     options.onProgress?.(requests, planned);
@@ -124,7 +215,7 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     Array.from({ length: Math.min(concurrency, visitorBudget) }, async () => {
       while (nextVisitor < visitorBudget) {
         const visitor = nextVisitor++;
-        await ask(`mboxgen-sample-${visitor}`);
+        await ask(visitor);
       }
     }),
   );
@@ -137,7 +228,7 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
   let coverage: SampleResult["coverage"] = "partial";
   let coverageReason = "random visitors only (pass --qa-token for a deterministic walk over every experience)";
   if (options.qaToken) {
-    const qaVisitor = "mboxgen-sample-qa";
+    const qaVisitor = "qa" as const;
     const baseline = await ask(qaVisitor, { token: options.qaToken });
     const sameAs = (left: Set<string>, right: Set<string>) => left.size === right.size && [...left].every((key) => right.has(key));
     let boundReached = false;

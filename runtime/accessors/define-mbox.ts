@@ -39,12 +39,29 @@ export interface FallbackEvent {
  * });
  * ```
  */
-export interface AccessorOptions extends GetOffersOptions {
+export interface AccessorOptions extends GetOffersOptions, FallbackOptions {}
+
+/** How accessors report and handle fallbacks: the options every `fetch`, `from` and `getAttributes` takes besides the client's. */
+export interface FallbackOptions {
   /** Called once per attribute that falls back. Exceptions it throws are ignored: accessors never throw. */
   onFallback?: ((event: FallbackEvent) => void) | undefined;
   /** Reject instead of falling back when the Target call fails. Default `false`. */
   strict?: boolean | undefined;
 }
+
+/** The options a client's `getAttributes` takes (its second parameter): `GetOffersOptions` for mboxgen's Delivery API clients, `EdgeCallOptions` for the Edge Network client. */
+export type ClientOptionsOf<Client> = Client extends { getAttributes(mboxNames: any, options?: infer Options): any } ? NonNullable<Options> : GetOffersOptions;
+
+/**
+ * Options of `fetch` and `getAttributes` over a given client: that client's call options plus
+ * fallback handling.
+ *
+ * @example
+ * ```ts
+ * const hero = await heroBanner.fetch(edge, { cookies: request.headers.cookie, onFallback: console.warn });
+ * ```
+ */
+export type AccessorOptionsFor<Client> = Omit<ClientOptionsOf<Client>, keyof FallbackOptions> & FallbackOptions;
 
 /**
  * Anything with Adobe's `asObject(mbox)`: mboxgen's provider or `@adobe/target-nodejs-sdk`'s.
@@ -125,9 +142,9 @@ export interface MboxDescriptor<ExportName extends string, Accessors> {
    * One Delivery API call for this mbox. Never rejects because of Target (timeout, HTTP error,
    * unreadable body): it resolves with defaults and sets `error`, unless `strict` is set.
    */
-  fetch(client: AttributesClient, options?: AccessorOptions): Promise<Accessors>;
-  /** Accessors over a provider you already have (mboxgen's or Adobe's). */
-  from(provider: AttributesSource, options?: AccessorOptions): Accessors;
+  fetch<Client extends AttributesClient>(client: Client, options?: AccessorOptionsFor<Client>): Promise<Accessors>;
+  /** Accessors over a provider you already have (mboxgen's, Adobe's, or `propositionsProvider`'s). */
+  from(provider: AttributesSource, options?: FallbackOptions): Accessors;
 }
 
 type AnyDescriptor = MboxDescriptor<string, unknown>;
@@ -278,7 +295,7 @@ function offerOf(provider: AttributesSource, mbox: string): { values: Record<str
   }
 }
 
-function clientOptionsOf(options: AccessorOptions | undefined): GetOffersOptions | undefined {
+function clientOptionsOf(options: FallbackOptions | undefined): unknown {
   if (!options) return undefined;
   const { onFallback: _onFallback, strict: _strict, ...clientOptions } = options;
   return clientOptions;
@@ -294,10 +311,10 @@ function clientOptionsOf(options: AccessorOptions | undefined): GetOffersOptions
  * all.heroBanner.cta().label;
  * ```
  */
-export async function getTypedAttributes<const Descriptors extends readonly AnyDescriptor[]>(
-  client: AttributesClient,
+export async function getTypedAttributes<const Descriptors extends readonly AnyDescriptor[], Client extends AttributesClient = AttributesClient>(
+  client: Client,
   descriptors: Descriptors,
-  options?: AccessorOptions,
+  options?: AccessorOptionsFor<Client>,
 ): Promise<AccessorsByExportName<Descriptors>> {
   assertClient(client);
   const specs = descriptors.map(specOf);

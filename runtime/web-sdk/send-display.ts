@@ -29,8 +29,12 @@ export interface DisplayEvent {
   [key: string]: unknown;
 }
 
-/** The app's Web SDK instance: the `alloy` function (`window.alloy` or `createInstance()`). */
-export type WebSdkInstance = (command: "sendEvent", options: DisplayEvent) => unknown;
+/**
+ * The app's Web SDK instance: the `alloy` function (`window.alloy` from the base code, or
+ * `createInstance()` from `@adobe/alloy`), which takes a command and its options and returns a
+ * promise (typed `any` by Adobe, as here).
+ */
+export type WebSdkInstance = (command: string, options?: any) => any;
 
 /** Anything that sends an event with the visitor context of the call that delivered the propositions: the Edge Network client. */
 export interface DisplayEventSender {

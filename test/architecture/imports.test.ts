@@ -99,7 +99,7 @@ describe("import graph", () => {
   });
 
   it("the packages' entry files only re-export", () => {
-    for (const entry of ["runtime/index.ts", "runtime/on-device.ts", "runtime/domains.ts", "openfeature/server.ts", "openfeature/web.ts", "openfeature/ofrep.ts"]) {
+    for (const entry of ["runtime/index.ts", "runtime/on-device.ts", "runtime/domains.ts", "runtime/web-sdk.ts", "openfeature/server.ts", "openfeature/web.ts", "openfeature/ofrep.ts"]) {
       const source = ts.createSourceFile(entry, readFileSync(join(repositoryRoot, entry), "utf8"), ts.ScriptTarget.ES2022);
       const logic = source.statements.filter((statement) => !ts.isExportDeclaration(statement)).map((statement) => statement.getText(source).slice(0, 60));
       expect(logic, entry).toEqual([]);
@@ -127,10 +127,16 @@ describe("import graph", () => {
     expect(ofrep.flatMap((file) => graph.get(file)!.filter((edge) => edge.specifier.startsWith("@openfeature/")).map((edge) => edge.specifier))).toEqual([]);
   });
 
-  it("the remote-only entry reaches nothing of on-device/", () => {
+  it("the remote-only entry reaches nothing of on-device/ or web-sdk/", () => {
     const reached = [...reachableFrom(graph, "runtime/index.ts")];
-    expect(reached.filter((file) => file.startsWith("runtime/on-device"))).toEqual([]);
+    expect(reached.filter((file) => file.startsWith("runtime/on-device") || file.startsWith("runtime/web-sdk"))).toEqual([]);
     expect(reached).toContain("runtime/delivery-api/client.ts");
+  });
+
+  it("the Web SDK entry reaches nothing of on-device/ and not the Delivery API client", () => {
+    const reached = [...reachableFrom(graph, "runtime/web-sdk.ts")];
+    expect(reached.filter((file) => file.startsWith("runtime/on-device") || file === "runtime/delivery-api/client.ts")).toEqual([]);
+    expect(reached).toContain("runtime/web-sdk/edge-client.ts");
   });
 
   it("the on-device entry reaches the Public Suffix List only through a dynamic import", () => {

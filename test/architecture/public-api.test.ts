@@ -13,9 +13,9 @@ import { repositoryRoot } from "../support/fixtures.js";
 const ts = createRequire(import.meta.url)("typescript-5.9") as typeof TypeScript;
 
 const REMOTE_ENTRY = [
-    "AccessorOptions", "AccessorsByExportName", "Address", "AttributeResolution", "AttributeSpec", "AttributesClient", "AttributesProvider",
-    "AttributesSource", "ChannelType", "Context", "CustomerId", "CustomerIdInput", "DeliveryRequest",
-    "DeliveryResponse", "ExecuteRequest", "FallbackEvent", "FallbackReason", "FetchFunction", "FetchInit",
+    "AccessorOptions", "AccessorOptionsFor", "AccessorsByExportName", "Address", "AttributeResolution", "AttributeSpec", "AttributesClient", "AttributesProvider",
+    "AttributesSource", "ChannelType", "ClientOptionsOf", "Context", "CustomerId", "CustomerIdInput", "DeliveryRequest",
+    "DeliveryResponse", "ExecuteRequest", "FallbackEvent", "FallbackOptions", "FallbackReason", "FetchFunction", "FetchInit",
     "FetchResponse", "Geo", "GetOffersOptions", "JsonValue", "MboxAccessors", "MboxAccessorsBase", "MboxAttributes",
     "MboxDescriptor", "MboxRequest", "MboxResponse", "MboxSpec", "Notification", "Option", "Order",
     "PageLoadResponse", "PrefetchRequest", "QaMode", "RUNTIME_VERSION", "RequestDetails", "ResponseMeta",
@@ -36,6 +36,17 @@ const ON_DEVICE_ADDITIONS = [
     "TargetEvent", "TargetEvents", "TargetNotReadyError",
 ];
 
+/** The Web SDK entry: propositions from the Web SDK and the Edge Network, display events, the Edge Network client. */
+const WEB_SDK_ENTRY = [
+    "DISPLAY_EVENT_TYPE", "DisplayEvent", "DisplayEventSender", "DisplayResult", "EdgeAttributesProvider", "EdgeCallOptions",
+    "EdgeCallResult", "EdgeCookie", "EdgeHandle", "EdgeNetworkClient", "EdgeNetworkClientOptions", "EdgeResponseBody",
+    "FetchFunction", "IdentityItem", "JSON_CONTENT_ITEM_SCHEMA", "Proposition", "PropositionItem", "PropositionReference",
+    "PropositionsInput", "PropositionsProvider", "ScopeDetails", "SendDisplayOptions", "TARGET_DECISION_PROVIDER",
+    "TargetDecision", "TargetParameterValue", "WebSdkInstance", "createEdgeNetworkClient", "isTargetError",
+    "isTargetHttpError", "isTargetNetworkError", "isTargetResponseError", "isTargetTimeoutError", "propositionsProvider",
+    "sendDisplay",
+];
+
 /** The domains entry: the Public Suffix List reading, apart so that the on-device entry loads it on demand. */
 const DOMAINS_ENTRY = ["DomainParts", "ParseDomain", "parseDomain"];
 
@@ -54,6 +65,10 @@ describe("@mboxgen/runtime's public API", () => {
 
   it("the on-device entry exports the remote entry's names and its own", () => {
     expect(exportedNames("runtime/on-device.ts")).toEqual([...REMOTE_ENTRY, ...ON_DEVICE_ADDITIONS].sort());
+  });
+
+  it("the Web SDK entry exports exactly its names", () => {
+    expect(exportedNames("runtime/web-sdk.ts")).toEqual([...WEB_SDK_ENTRY].sort());
   });
 
   it("the domains entry exports the Public Suffix List reading", () => {
@@ -81,6 +96,7 @@ describe("@mboxgen/runtime's public API", () => {
       ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
       "./on-device": { types: "./dist/on-device.d.ts", default: "./dist/on-device.js" },
       "./domains": { types: "./dist/domains.d.ts", default: "./dist/domains.js" },
+      "./web-sdk": { types: "./dist/web-sdk.d.ts", default: "./dist/web-sdk.js" },
       "./package.json": "./package.json",
     });
   });

@@ -204,7 +204,8 @@ describe("a fresh app that follows the README", () => {
     }, 60_000);
     afterAll(() => server.close());
 
-    it("installs one package, under 300 kB", () => {
+    // 300 kB held until the Web SDK entry (issue #16) added its 39 kB, half of it declarations with their docs.
+    it("installs one package, under 350 kB", () => {
       const packages: string[] = [];
       const visit = (folder: string) => {
         for (const name of readdirSync(folder)) {
@@ -217,7 +218,7 @@ describe("a fresh app that follows the README", () => {
       visit(join(app, "node_modules"));
       expect(packages).toEqual(["@mboxgen/runtime"]);
       const size = (path: string): number => (statSync(path).isDirectory() ? readdirSync(path).reduce((sum, name) => sum + size(join(path, name)), 0) : statSync(path).size);
-      expect(size(join(app, "node_modules/@mboxgen/runtime"))).toBeLessThan(300_000);
+      expect(size(join(app, "node_modules/@mboxgen/runtime"))).toBeLessThan(350_000);
     });
 
     it("runs the compiled app and its bundle against a loopback Delivery API", async () => {

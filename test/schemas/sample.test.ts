@@ -136,6 +136,35 @@ describe("mboxgen sample → generate → compile → run", () => {
   });
 });
 
+describe("mboxgen sample through the Edge Network", () => {
+  it("gives the same report and the same schemas as the Delivery API, QA walk included", async () => {
+    const flags = [...mboxFlags, "--qa-token", "example-qa-token", "--visitors", "40", "--json", "--no-secure"];
+    const viaDelivery = await cli("sample", ...flags, "--out", "via-delivery", ...connection().filter((flag) => flag !== "--no-secure"));
+    const viaEdge = await cli("sample", ...flags, "--out", "via-edge", "--datastream-id", "ds-sample", "--edge-domain", emulator.serverDomain);
+    expect(viaDelivery.code, viaDelivery.stderr).toBe(0);
+    expect(viaEdge.code, viaEdge.stderr).toBe(0);
+    const withoutFiles = (stdout: string) => ({ ...JSON.parse(stdout), files: undefined });
+    expect(withoutFiles(viaEdge.stdout)).toEqual(withoutFiles(viaDelivery.stdout));
+    expect(JSON.parse(viaEdge.stdout).coverage).toBe("complete");
+    for (const mbox of mboxes) {
+      expect(readFileSync(join(workspace, "via-edge", `${mbox}.schema.json`), "utf8")).toBe(readFileSync(join(workspace, "via-delivery", `${mbox}.schema.json`), "utf8"));
+    }
+  });
+
+  it("takes the datastream from the config when no client is configured, and names the Edge Network when it fails", async () => {
+    const closed = await startDeliveryServer();
+    const domain = closed.serverDomain;
+    await closed.close();
+    writeFileSync(join(workspace, "edge.config.json"), JSON.stringify({ schemas: "edge-schemas", target: { datastreamId: "ds-sample", edgeDomain: domain, secure: false, timeout: 500 } }));
+    const failed = await cli("sample", "--config", "edge.config.json", "--mbox", "hero-banner");
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/the Edge Network call to http:\/\/127\.0\.0\.1:\d+\/ee\/v2\/interact\?dataStreamId=ds-sample\S* failed: connection refused by 127\.0\.0\.1:\d+ \(nothing listens there\); check --edge-domain and --datastream-id and the port, or start the server \[TARGET_UNREACHABLE\]/);
+    expect(existsSync(join(workspace, "edge-schemas"))).toBe(false);
+    const missing = await cli("sample", "--mbox", "x", "--out", "x", "--edge-domain", "127.0.0.1:9");
+    expect(missing.stderr).toContain("sample needs --client");
+  });
+});
+
 describe("the CLI commands", () => {
   it("mboxgen emulate serves an activities file until stopped", async () => {
     const controller = new AbortController();
@@ -256,7 +285,7 @@ describe("sampling faults write nothing", () => {
   it("missing options are a usage error that names each one", async () => {
     const result = await cli("sample", "--out", "x");
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('✘ sample needs --client <client code> (or "target.client" in mboxgen.config.json)\n');
+    expect(result.stderr).toContain('✘ sample needs --client <client code> (or "target.client" in mboxgen.config.json), or --datastream-id <id> to sample through the Edge Network\n');
     expect(result.stderr).toContain('✘ sample needs --organization-id <id>@AdobeOrg (or "target.organizationId" in mboxgen.config.json)\n');
     expect(result.stderr).toContain("✘ sample needs at least one --mbox <name>\n");
     expect(result.stderr).not.toContain("--out <folder>");

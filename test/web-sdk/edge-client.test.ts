@@ -119,7 +119,7 @@ describe("the Edge Network client against the emulator", () => {
   });
 
   it("reads through the generated getAttributes (one Edge Network call), falling back when the call fails", async () => {
-    const all = await getAttributes(edgeFor(), [heroBanner, promoStrip], { parameters: { region: "us" } } as never);
+    const all = await getAttributes(edgeFor(), [heroBanner, promoStrip], { parameters: { region: "us" } });
     expect(all.heroBanner.error).toBeUndefined();
     expect(typeof all.heroBanner.headline()).toBe("string");
     const failed = await getAttributes(edgeFor({ datastreamId: "unknown-datastream" }), [heroBanner]);
