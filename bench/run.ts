@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark in one process run and writes BENCHMARKS.md with the
- * date and the machine. Pass section names (`runtime`, `generator`, `schemas`, `adoption`, `on-device`, `openfeature`) to run only those; the file
+ * date and the machine. Pass section names (`runtime`, `generator`, `schemas`, `adoption`, `on-device`, `openfeature`, `web-sdk`) to run only those; the file
  * then keeps the other sections from its previous version.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ const sections: Record<string, () => Promise<string>> = {
   adoption: async () => (await import("./adoption.js")).benchmarkAdoption(),
   "on-device": async () => (await import("./on-device.js")).benchmarkOnDevice(),
   openfeature: async () => (await import("./openfeature.js")).benchmarkOpenFeature(),
+  "web-sdk": async () => (await import("./web-sdk.js")).benchmarkWebSdk(),
 };
 
 const outputPath = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
