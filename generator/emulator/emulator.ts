@@ -303,7 +303,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (edgePath) {
       try {
         const answer = await answerEdgeNetwork(edgeNetwork, edgePath, url.searchParams, incoming.headers, rawBody);
-        return answer.status === 204 ? void (outgoing.writeHead(204), outgoing.end()) : reply(answer.status, answer.body);
+        if (answer.status !== 204) return reply(answer.status, answer.body);
+        outgoing.writeHead(204);
+        return void outgoing.end();
       } catch {
         return reply(500, { type: "https://ns.adobe.com/aep/errors/EXEG-0500-500", status: 500, title: "Internal emulator error" });
       }

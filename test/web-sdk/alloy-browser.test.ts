@@ -63,7 +63,8 @@ async function openShop(context: BrowserContext, library: PageScenario["library"
       const head = library === "standalone" ? `<script>${QUEUE_STUB}</script><script src="/alloy.min.js"></script>` : "";
       return route.fulfill({ contentType: "text/html", body: `<!doctype html><html><head>${head}<script src="/app.js"></script></head><body><main id="app">shop</main></body></html>` });
     }
-    if (url.hostname === edgeDomain) {
+    // The Web SDK's first call may go to Adobe's third-party identity domain (thirdPartyCookiesEnabled, its default): the Edge Network too.
+    if (url.hostname === edgeDomain || url.hostname === "adobedc.demdex.net") {
       requests.push({ path: url.pathname, body: JSON.parse(request.postData() ?? "{}") });
       const response = await route.fetch({ url: `${emulator.url}${url.pathname}${url.search}` });
       return route.fulfill({ response });
@@ -101,6 +102,13 @@ const configurations: Array<{ name: string; library: PageScenario["library"]; ed
     edgeDomain: "edge.adobedc.net",
     configuration: { datastreamId: DATASTREAM, orgId: ORGANIZATION, thirdPartyCookiesEnabled: false, clickCollectionEnabled: false },
     sendEvent: { personalization: { decisionScopes: SCOPES }, renderDecisions: true, xdm: { eventType: "web.webpagedetails.pageViews" } },
+  },
+  {
+    name: "npm createInstance with Adobe's defaults (third-party cookies on: the first call goes to adobedc.demdex.net)",
+    library: "npm",
+    edgeDomain: "edge.adobedc.net",
+    configuration: { datastreamId: DATASTREAM, orgId: ORGANIZATION },
+    sendEvent: { decisionScopes: SCOPES },
   },
   {
     name: "prebuilt alloy.min.js with the queue stub, a first-party edge domain and a custom base path",
