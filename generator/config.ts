@@ -73,11 +73,26 @@ export interface MboxgenConfig {
   /** Per-mbox overrides, keyed by mbox name. */
   mboxes?: Record<string, MboxConfig>;
   /**
-   * Where `mboxgen sample` asks: the options of `createTargetClient` for the Delivery API, or a
-   * datastream for the Edge Network (CLI flags win).
+   * Where `mboxgen sample` asks (the options of `createTargetClient` for the Delivery API, or a
+   * datastream for the Edge Network) and where `offers check` and `infer --admin` read the Admin
+   * API (tenant and URLs; credentials come from the environment only). CLI flags win.
    * @example { "client": "acmeclient", "organizationId": "1234567890@AdobeOrg" }
    */
-  target?: { client?: string; organizationId?: string; serverDomain?: string; datastreamId?: string; edgeDomain?: string; secure?: boolean; timeout?: number };
+  target?: {
+    client?: string;
+    organizationId?: string;
+    serverDomain?: string;
+    datastreamId?: string;
+    edgeDomain?: string;
+    secure?: boolean;
+    timeout?: number;
+    /** The tenant in Admin API paths, for `offers check` and `infer --admin`. */
+    tenant?: string;
+    /** Default `https://mc.adobe.io`. */
+    adminUrl?: string;
+    /** Default `https://ims-na1.adobelogin.com`. */
+    imsUrl?: string;
+  };
 }
 
 /** What `generate` writes for OpenFeature. */

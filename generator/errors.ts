@@ -42,6 +42,11 @@ export interface ErrorParameters {
   PORT_UNAVAILABLE: { host: string; port: number; reason: string };
   SCHEMA_DRIFT: { mbox: string; reason: string };
   SAMPLING_INCOMPLETE: { reason: string };
+  ADMIN_CREDENTIALS_MISSING: { missing: string[] };
+  ADMIN_AUTH_FAILED: { url: string; reason: string };
+  ADMIN_TENANT_NOT_FOUND: { tenant: string; url: string };
+  ADMIN_PERMISSION_DENIED: { url: string; reason: string };
+  ADMIN_UNREACHABLE: { url: string; reason: string };
 }
 
 /** Every error code. */
@@ -190,6 +195,26 @@ const catalog: { [Code in GeneratorErrorCode]: MessageBuilder<Code> } = {
     fix: "review the offer in Target, or run the same command without --check to update the schema",
   }),
   SAMPLING_INCOMPLETE: ({ reason }) => ({ problem: `sampling stopped before it completed (${reason})`, fix: "nothing was written; run it again" }),
+  ADMIN_CREDENTIALS_MISSING: ({ missing }) => ({
+    problem: `no credentials for Target's Admin API: ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`,
+    fix: "set MBOXGEN_TARGET_CLIENT_ID and MBOXGEN_TARGET_CLIENT_SECRET from an OAuth Server-to-Server credential of your Adobe Developer Console project with the Target API (or MBOXGEN_TARGET_TOKEN with a bearer token); in CI, from secrets",
+  }),
+  ADMIN_AUTH_FAILED: ({ url, reason }) => ({
+    problem: `authentication failed at ${url}: ${reason}`,
+    fix: "check MBOXGEN_TARGET_CLIENT_ID and MBOXGEN_TARGET_CLIENT_SECRET (or MBOXGEN_TARGET_TOKEN, which expires after 24 hours), and --ims-url",
+  }),
+  ADMIN_TENANT_NOT_FOUND: ({ tenant, url }) => ({
+    problem: `the Admin API knows no tenant "${tenant}" (${url} answered 404)`,
+    fix: "pass the tenant of your Target account with --tenant (in Target's Admin API paths, usually the client code), and check --admin-url",
+  }),
+  ADMIN_PERMISSION_DENIED: ({ url, reason }) => ({
+    problem: `the Admin API refused ${url}: ${reason}`,
+    fix: "give the credential's product profile access to Target (Editor or Approver role) in the Adobe Admin Console, and use the same x-api-key as its client id",
+  }),
+  ADMIN_UNREACHABLE: ({ url, reason }) => ({
+    problem: `could not read ${url}: ${reason}`,
+    fix: "check --admin-url and your network; raise --timeout for a slow network; nothing was written",
+  }),
 };
 
 /** Where an error is: file, optional line and column (1-based), optional JSON pointer. */

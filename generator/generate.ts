@@ -206,3 +206,22 @@ export async function generate(input: GenerateInput): Promise<GenerateResult> {
   const files = [...reused, ...modules, ...indexes, ...manifest].sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
   return { files, reused: reusedModules };
 }
+
+/**
+ * The pipeline up to the IR, for every mbox of the schema folder (`load → name mboxes → buildIr →
+ * normalize → name members`), as `generate` reads it: for `mboxgen offers check`, which applies the
+ * generated checks without writing modules. Throws `GeneratorErrors` as `generate` does.
+ */
+export function buildSchemaIrs(input: Pick<GenerateInput, "schemas" | "config" | "schemasLabel">): MboxIr[] {
+  const diagnostics = new Diagnostics();
+  const context = createContext(input, diagnostics);
+  diagnostics.throwIfAny();
+  const loaded = load(input.schemas, diagnostics);
+  const names = nameMboxes(loaded.mboxes.map(({ mbox, document }) => ({ mbox, sourcePath: document.path })), context, diagnostics);
+  const toBuild = loaded.mboxes.map((mbox, index) => ({ loaded: mbox, names: names[index]!, inputHash: "" }));
+  const built = buildModules(toBuild, loaded, context, diagnostics);
+  checkConfigAgainstSchemas(context, loaded, built.map(({ ir }) => ir), input.schemasLabel ?? "schemas", diagnostics);
+  const named = built.map((module) => nameMembers(module.ir, module.names, context, diagnostics));
+  diagnostics.throwIfAny();
+  return named;
+}

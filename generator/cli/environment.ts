@@ -13,4 +13,6 @@ export interface CliEnvironment {
   signal?: AbortSignal;
   /** Whether stderr is a terminal (progress bars are drawn only there). */
   isTerminal?: boolean;
+  /** Environment variables (the Admin API's credentials); default `process.env`. */
+  env?: Record<string, string | undefined>;
 }

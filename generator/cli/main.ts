@@ -10,6 +10,7 @@ import { GENERATOR_VERSION } from "../version.js";
 import type { EmulateArguments } from "./emulate-command.js";
 import type { GenerateArguments } from "./generate-command.js";
 import type { SampleArguments } from "./schema-commands.js";
+import type { InferAdminArguments, OffersCheckArguments } from "./offers-command.js";
 import type { CliEnvironment } from "./environment.js";
 import { UsageError } from "./usage-error.js";
 
@@ -26,9 +27,21 @@ const GLOBAL_OPTIONS: Record<string, Options> = {
 
 interface CommandSpec {
   describe: string;
+  /** A positional argument the command requires (`offers <action>`). */
+  positional?: { name: string; choices: string[]; describe: string };
   options: Record<string, Options>;
   examples: Array<[command: string, description: string]>;
 }
+
+/** The Admin API options of `offers check` and `infer --admin`. */
+const ADMIN_OPTIONS: Record<string, Options> = {
+  tenant: text("Target tenant in Admin API paths (config: target.tenant); credentials from MBOXGEN_TARGET_CLIENT_ID and MBOXGEN_TARGET_CLIENT_SECRET, or MBOXGEN_TARGET_TOKEN"),
+  "admin-url": text("Admin API base URL (config: target.adminUrl)", { defaultDescription: "https://mc.adobe.io" }),
+  "ims-url": text("Adobe IMS base URL; the token comes from <ims-url>/ims/token/v3 (config: target.imsUrl)", { defaultDescription: "https://ims-na1.adobelogin.com" }),
+  activity: count("Only this activity id (repeat for several)", { array: true }),
+  state: text("Only activities in this state: live, scheduled, ended, inactive, archived (or approved, saved, deactivated); repeat for several", { array: true }),
+  workspace: text("Only activities of this workspace id (repeat for several)", { array: true }),
+};
 
 /** Every command with its options: the parser's input and the vocabulary of "did you mean". */
 const COMMANDS: Record<string, CommandSpec> = {
@@ -92,18 +105,40 @@ const COMMANDS: Record<string, CommandSpec> = {
       ["$0 sample --mbox hero-banner --out schemas --datastream-id 0f4bd3ac-…", "Sample it through the Edge Network"],
     ],
   },
-  infer: {
-    describe: "Write <mbox>.schema.json files from an on-device decisioning artifact",
+  offers: {
+    describe: "Check every JSON offer authored in Target against its mbox's schema, through the Admin API, before visitors see it",
+    positional: { name: "action", choices: ["check"], describe: "check: validate every authored JSON offer" },
     options: {
-      artifact: text("rules.json path or http(s) URL", { demandOption: true }),
+      schemas: text("Folder of <mbox>.schema.json files (config: schemas)"),
+      config: text('Config file; its "schemas" and "target" (tenant, adminUrl, imsUrl) apply'),
+      ...ADMIN_OPTIONS,
+      "inactive-as-errors": flag("Fail also for offers of inactive (saved), archived (deactivated) and ended activities, not only live and scheduled ones", { default: false }),
+      timeout: count("Milliseconds per request attempt (default 10000)"),
+      json: flag("Print the report as JSON on stdout", { default: false }),
+    },
+    examples: [
+      ["$0 offers check --schemas schemas --tenant acmeclient", "Exit 1 when a live or scheduled activity's JSON offer breaks its schema"],
+      ["$0 offers check --state live --json", "Only live activities; the report as JSON"],
+    ],
+  },
+  infer: {
+    describe: "Write <mbox>.schema.json files from an on-device decisioning artifact, or from every JSON offer authored in Target (--admin)",
+    options: {
+      artifact: text("rules.json path or http(s) URL"),
+      admin: flag("Infer from the JSON offers authored for each mbox, read through the Admin API (live and scheduled activities)", { default: false }),
+      "include-inactive": flag("With --admin: offers of inactive (saved) activities too", { default: false }),
+      ...ADMIN_OPTIONS,
       out: text("Folder for the schemas (config: schemas)"),
       config: text("Config file"),
-      timeout: count("Milliseconds for downloading a URL", { default: 10000 }),
+      timeout: count("Milliseconds for downloading a URL, or per Admin API attempt", { default: 10000 }),
       "enum-max": count("Write string enums of at most N values, each seen twice"),
       json: flag("Print what was found as JSON on stdout", { default: false }),
       check: flag("Write nothing; exit 1 when the artifact serves what the committed schemas do not allow", { default: false }),
     },
-    examples: [["$0 infer --artifact rules.json --out schemas", "One schema per mbox with JSON offers"]],
+    examples: [
+      ["$0 infer --artifact rules.json --out schemas", "One schema per mbox with JSON offers"],
+      ["$0 infer --admin --tenant acmeclient --out schemas", "One schema per mbox from the JSON offers authored in Target"],
+    ],
   },
 };
 
@@ -113,8 +148,9 @@ function createParser() {
     .usage("$0 <command> [options]")
     .options(GLOBAL_OPTIONS);
   for (const [name, spec] of Object.entries(COMMANDS)) {
-    parser = parser.command(name, spec.describe, (command) => {
-      let withOptions = command.options(spec.options);
+    const { positional } = spec;
+    parser = parser.command(positional ? `${name} <${positional.name}>` : name, spec.describe, (command) => {
+      let withOptions = positional ? command.positional(positional.name, { choices: positional.choices, describe: positional.describe, type: "string" }).options(spec.options) : command.options(spec.options);
       for (const [example, description] of spec.examples) withOptions = withOptions.example(example, description);
       return withOptions;
     });
@@ -220,7 +256,15 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
         return await (await import("./emulate-command.js")).runEmulate(parsed as unknown as EmulateArguments, environment);
       case "sample":
         return await (await import("./schema-commands.js")).runSample(parsed as unknown as SampleArguments, environment);
+      case "offers":
+        return await (await import("./offers-command.js")).runOffersCheck(parsed as unknown as OffersCheckArguments, environment);
       case "infer":
+        if (parsed.admin === true) {
+          if (parsed.artifact !== undefined) throw new UsageError("infer takes --artifact or --admin, not both");
+          const { writeInferred } = await import("./schema-commands.js");
+          return await (await import("./offers-command.js")).runInferAdmin(parsed as unknown as InferAdminArguments, environment, (entries, out) => writeInferred(entries, out, parsed.check === true, environment));
+        }
+        if (parsed.artifact === undefined) throw new UsageError("infer needs --artifact <rules.json | URL>, or --admin to read the offers authored in Target");
         return await (await import("./schema-commands.js")).runInfer(parsed as never, environment);
       default:
         return await (await import("./generate-command.js")).runGenerate(parsed as unknown as GenerateArguments, environment, (error) => reportError(error, environment, debug));

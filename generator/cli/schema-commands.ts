@@ -33,6 +33,11 @@ function printWriteReports(reports: SchemaWriteReport[], folder: string, environ
   }
 }
 
+/** Writes the schemas of `entries` to `out` (relative to the working folder), or checks them with `check`: as `sample` and `infer` do. */
+export function writeInferred(entries: MboxOffers[], out: string, check: boolean, environment: CliEnvironment): Promise<{ code: number; reports: SchemaWriteReport[] }> {
+  return writeOrCheck(entries, out, check, environment);
+}
+
 async function writeOrCheck(entries: MboxOffers[], out: string, check: boolean, environment: CliEnvironment): Promise<{ code: number; reports: SchemaWriteReport[] }> {
   const folder = resolve(environment.cwd, out);
   const label = toPosix(relative(environment.cwd, folder)) || ".";

@@ -126,6 +126,25 @@ export function emitMboxModule(ir: MboxIr, context: GenerateContext): string {
   const validators = createValidatorContext(ir.definitions);
   const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitAttributeCheck(attribute.type, validators, `$is${toPascalCase(attribute.accessorName)}`), ir.definitions));
   const imports = ["defineMbox", ...[...validators.helpers].sort(), "type MboxAccessors"];
-  const statements: Doc[] = [importDoc(imports, context.runtimeImport), ...emitOfferTypes(ir), accessorsInterfaceDoc(ir), descriptorDoc(ir, specs), ...validators.constants.map(constantDoc), ...validators.functions.map(validatorDoc)];
+  const statements: Doc[] = [importDoc(imports, context.runtimeImport), ...emitOfferTypes(ir), accessorsInterfaceDoc(ir), descriptorDoc(ir, specs), ...validators.constants.map((constant) => constantDoc(constant)), ...validators.functions.map((fn) => validatorDoc(fn))];
   return fileHeader(ir.sourcePath, context.regenerateCommand) + printDocument([join(BLANK_LINE, statements), hardline]);
+}
+
+/**
+ * The same attribute checks as the module's, printed as the body of a plain JavaScript function
+ * (`new Function(...helpers, body)`, given the runtime helpers it names) that returns the
+ * attribute specs: the validators, defaults and expectations `mboxgen offers check` applies, so
+ * that its verdict is the accessors' verdict, key by key. Built from the same IR by the same
+ * printers; schema text reaches it as string literals only, exactly as in the module.
+ */
+export function emitCheckScript(ir: MboxIr): { helpers: string[]; body: string } {
+  const validators = createValidatorContext(ir.definitions);
+  const specs = ir.attributes.map((attribute) => attributeSpec(attribute, emitAttributeCheck(attribute.type, validators, `$is${toPascalCase(attribute.accessorName)}`), ir.definitions));
+  const statements: Doc[] = [
+    '"use strict";',
+    ...validators.constants.map((constant) => constantDoc(constant, "js")),
+    ...validators.functions.map((fn) => validatorDoc(fn, "js")),
+    ["return", " ", arrayLiteral(specs), ";"],
+  ];
+  return { helpers: [...validators.helpers].sort(), body: printDocument([join(BLANK_LINE, statements), hardline]) };
 }

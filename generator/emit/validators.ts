@@ -467,24 +467,24 @@ function statementDoc(statement: ValidatorStatement): Doc {
  * (the array hugs the call's parentheses, as prettier prints a sole array argument) or
  * `const $isX_checks = […];`.
  */
-export function constantDoc(constant: ValidatorConstant): Doc {
+export function constantDoc(constant: ValidatorConstant, language: "ts" | "js" = "ts"): Doc {
   // A JSON array as jsonValue lays it out (numbers in prettier's concise fill); function names one per line when they break.
   const array = constant.kind === "checks" ? arrayLiteral(constant.functions) : jsonValue(constant.values);
   const value: Doc =
     constant.kind === "set"
-      ? ["/*#__PURE__*/", " ", "new", " ", "Set", "<", "unknown", ">", breakParent, conditionalGroup([["(", group(array, { shouldBreak: true }), ")"], group(["(", indent([line, array]), ifBreak(","), line, ")"], { shouldBreak: true })])]
+      ? ["/*#__PURE__*/", " ", "new", " ", "Set", ...(language === "ts" ? ["<", "unknown", ">"] : []), breakParent, conditionalGroup([["(", group(array, { shouldBreak: true }), ")"], group(["(", indent([line, array]), ifBreak(","), line, ")"], { shouldBreak: true })])]
       : array;
   const id = Symbol("assignment");
   return group(["const", " ", group([constant.name, " =", group(indent(line), { id }), indentIfBreak(value, { groupId: id })]), ";"]);
 }
 
-/** A validator function as a document. */
-export function validatorDoc(fn: ValidatorFunction): Doc {
+/** A validator function as a document: TypeScript for modules, plain JavaScript for the checks `mboxgen offers check` runs. */
+export function validatorDoc(fn: ValidatorFunction, language: "ts" | "js" = "ts"): Doc {
   return [
     "function",
     " ",
     fn.name,
-    group(["(", indent([softline, "value", ":", " ", "unknown"]), ifBreak(","), softline, ")", ":", " ", "boolean"]),
+    language === "ts" ? group(["(", indent([softline, "value", ":", " ", "unknown"]), ifBreak(","), softline, ")", ":", " ", "boolean"]) : "(value)",
     " ",
     "{",
     indent([hardline, join(hardline, fn.statements.map(statementDoc))]),

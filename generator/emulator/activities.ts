@@ -27,9 +27,27 @@ export interface Experience {
 export interface Activity {
   id: number;
   name: string;
-  type: "ab" | "xt" | "ap";
+  type: "ab" | "xt" | "ap" | "abt" | "autoallocate";
   audience?: Audience;
   experiences: Experience[];
+  /** The Admin API's state; absent means approved. */
+  state?: "approved" | "saved" | "deactivated";
+  /** ISO 8601 start; an approved activity whose start is ahead is scheduled. */
+  startsAt?: string;
+  /** ISO 8601 end; an approved activity whose end is past has ended. */
+  endsAt?: string;
+  /** The Admin API workspace id; absent means "default". */
+  workspace?: string;
+  priority?: number;
+}
+
+/** What the emulator's Admin API and IMS token endpoint answer as. */
+export interface AdminSettings {
+  tenant: string;
+  clientId: string;
+  clientSecret: string;
+  /** Seconds an IMS token lives. */
+  tokenLifetime?: number;
 }
 
 /** The activities file. */
@@ -37,20 +55,73 @@ export interface ActivitiesFile {
   qaToken?: string;
   /** What its Edge Network answers as: the organization of its `kndctr_*` cookies, the one datastream it accepts. */
   edge?: { organizationId?: string; datastreamId?: string };
+  /** What its Admin API answers as. */
+  admin?: AdminSettings;
+  /** Offers that experiences name by id (resolved by `parseActivities`: every experience then holds its offer). */
+  offers?: Array<Experience["offer"]>;
   mboxes: Record<string, Activity[]>;
 }
 
-const validateActivities = new Ajv2020({ allErrors: true, verbose: true, strict: false }).compile(activitiesSchema);
+const validateActivities = new Ajv2020({ allErrors: true, verbose: true, strict: false, validateFormats: false }).compile(activitiesSchema);
+
+/** Whether an activity decides visitors at `now`: approved (the default) and within its dates. */
+export function isLive(activity: Activity, now = Date.now()): boolean {
+  if ((activity.state ?? "approved") !== "approved") return false;
+  if (activity.startsAt !== undefined && Date.parse(activity.startsAt) > now) return false;
+  return activity.endsAt === undefined || Date.parse(activity.endsAt) > now;
+}
+
+// Before resolution, an experience's offer may be a reference ({ id }) to a shared one.
+const hasContent = (offer: Experience["offer"]): boolean => Object.hasOwn(offer, "content");
+const sameOffer = (left: Experience["offer"], right: Experience["offer"]) => left.name === right.name && JSON.stringify(left.content) === JSON.stringify(right.content);
+
+// Offers by id resolved into every experience, dates read: each problem with its JSON pointer.
+function resolveOffers(file: ActivitiesFile): Array<{ pointer: string; reason: string }> {
+  const problems: Array<{ pointer: string; reason: string }> = [];
+  const offers = new Map<number, { offer: Experience["offer"]; pointer: string }>();
+  const define = (offer: Experience["offer"], pointer: string) => {
+    const known = offers.get(offer.id);
+    if (!known) offers.set(offer.id, { offer, pointer });
+    else if (!sameOffer(known.offer, offer)) problems.push({ pointer, reason: `offer ${offer.id} is also defined at ${known.pointer} with another name or content; a shared offer is defined once (in "offers") and named by {"id": ${offer.id}}` });
+  };
+  file.offers?.forEach((offer, index) => define(offer, `/offers/${index}`));
+  const mboxes = Object.entries(file.mboxes);
+  for (const [mbox, activities] of mboxes) {
+    activities.forEach((activity, activityIndex) => {
+      const at = `/mboxes/${mbox.replaceAll("~", "~0").replaceAll("/", "~1")}/${activityIndex}`;
+      for (const field of ["startsAt", "endsAt"] as const) {
+        if (activity[field] !== undefined && Number.isNaN(Date.parse(activity[field]!))) problems.push({ pointer: `${at}/${field}`, reason: `must be an ISO 8601 date-time (such as 2027-01-31T00:00:00Z), got ${JSON.stringify(activity[field])}` });
+      }
+      activity.experiences.forEach((experience, index) => {
+        if (hasContent(experience.offer)) define(experience.offer, `${at}/experiences/${index}/offer`);
+      });
+    });
+  }
+  for (const [mbox, activities] of mboxes) {
+    activities.forEach((activity, activityIndex) => {
+      activity.experiences.forEach((experience, index) => {
+        if (hasContent(experience.offer)) return;
+        const known = offers.get(experience.offer.id);
+        if (known) experience.offer = known.offer;
+        else problems.push({ pointer: `/mboxes/${mbox.replaceAll("~", "~0").replaceAll("/", "~1")}/${activityIndex}/experiences/${index}/offer/id`, reason: `names offer ${experience.offer.id}, which no offer defines (add it to "offers" with its name and content)` });
+      });
+    });
+  }
+  return problems;
+}
 
 /**
  * Checks an activities file; throws `GeneratorErrors` naming each problem's JSON pointer, with
  * line and column when the file's JSON document is given.
  */
 export function parseActivities(value: unknown, source: { file: string; document?: JsonDocument } = { file: "activities" }): ActivitiesFile {
-  if (validateActivities(value)) return value as unknown as ActivitiesFile;
-  throw new GeneratorErrors(
-    describeViolations(validateActivities.errors).map(({ pointer, reason, isKey }) =>
-      createGeneratorError("ACTIVITIES_INVALID", { reason }, source.document ? locate(source.document, fromJsonPointer(pointer), isKey ? "key" : "value") : { file: source.file, pointer }),
-    ),
-  );
+  const where = (pointer: string, isKey = false) => (source.document ? locate(source.document, fromJsonPointer(pointer), isKey ? "key" : "value") : { file: source.file, pointer });
+  if (!validateActivities(value)) {
+    throw new GeneratorErrors(describeViolations(validateActivities.errors).map(({ pointer, reason, isKey }) => createGeneratorError("ACTIVITIES_INVALID", { reason }, where(pointer, isKey))));
+  }
+  // A copy: resolving offers writes into it, never into the caller's object.
+  const file = structuredClone(value) as unknown as ActivitiesFile;
+  const problems = resolveOffers(file);
+  if (problems.length > 0) throw new GeneratorErrors(problems.map(({ pointer, reason }) => createGeneratorError("ACTIVITIES_INVALID", { reason }, where(pointer))));
+  return file;
 }

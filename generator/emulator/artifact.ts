@@ -6,13 +6,13 @@
  * from it with the runtime's engine, so that remote and on-device apps agree.
  */
 import type { ArtifactRule, DecisioningArtifact } from "@mboxgen/runtime/on-device";
-import type { Activity, ActivitiesFile, Audience, Experience } from "./activities.js";
+import { isLive, type Activity, type ActivitiesFile, type Audience, type Experience } from "./activities.js";
 
 /** The client code the emulator's artifact and decisions use (allocation hashes it). */
 export const EMULATOR_CLIENT = "emulator";
 
 /** Target's names for the activity types of the file. */
-const ACTIVITY_TYPES: Record<Activity["type"], string> = { ab: "ab", xt: "landing", ap: "ap" };
+const ACTIVITY_TYPES: Record<Activity["type"], string> = { ab: "ab", xt: "landing", ap: "ap", abt: "abt", autoallocate: "ab" };
 
 /** The response tokens the emulator's artifact asks for. */
 const RESPONSE_TOKENS = ["activity.id", "activity.name", "activity.type", "experience.id", "experience.name", "offer.id", "offer.name", "option.id", "option.name"];
@@ -64,9 +64,11 @@ function rulesOf(mbox: string, activity: Activity): ArtifactRule[] {
   });
 }
 
-/** The rules artifact of an activities file, for the given Target environment. */
-export function buildArtifact(file: ActivitiesFile, environment = "production"): DecisioningArtifact {
+/** The rules artifact of an activities file, for the given Target environment (every activity, or those live at `liveAt`). */
+export function buildArtifact(file: ActivitiesFile, environment = "production", options: { liveAt?: number } = {}): DecisioningArtifact {
   const mboxes = Object.keys(file.mboxes);
+  // With `liveAt`, only the activities that decide visitors then (approved, within their dates).
+  const activitiesOf = (mbox: string) => file.mboxes[mbox]!.filter((activity) => options.liveAt === undefined || isLive(activity, options.liveAt));
   return {
     version: "1.0.0",
     meta: { clientCode: EMULATOR_CLIENT, environment, generatedAt: "1970-01-01T00:00:00.000Z", organizationId: "EMULATOR@AdobeOrg" },
@@ -77,6 +79,6 @@ export function buildArtifact(file: ActivitiesFile, environment = "production"):
     localMboxes: mboxes,
     remoteViews: [],
     localViews: [],
-    rules: { mboxes: Object.fromEntries(mboxes.map((mbox) => [mbox, file.mboxes[mbox]!.flatMap((activity) => rulesOf(mbox, activity))])), views: {} },
+    rules: { mboxes: Object.fromEntries(mboxes.map((mbox) => [mbox, activitiesOf(mbox).flatMap((activity) => rulesOf(mbox, activity))])), views: {} },
   };
 }

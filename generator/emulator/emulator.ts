@@ -21,6 +21,7 @@ import { createOfrepService, type OfrepAnswer } from "@mboxgen/openfeature/ofrep
 import { parseActivities, type Activity, type ActivitiesFile, type Experience } from "./activities.js";
 import { buildArtifact, EMULATOR_CLIENT, eventTokenOf } from "./artifact.js";
 import { answerEdgeNetwork, edgePathOf, type EdgeNetworkStats } from "./edge-network.js";
+import { createAdminApi, type AdminApiStats } from "./admin-api.js";
 
 /** Options of `startEmulator`. */
 export interface EmulatorOptions {
@@ -46,6 +47,8 @@ export interface RunningEmulator {
   readonly stats: EmulatorStats;
   /** Serves and decides with other activities from now on (a new artifact, with a new ETag). */
   setActivities(activities: unknown): Promise<void>;
+  /** Ends every Admin API token its IMS endpoint granted (as if they expired). */
+  expireAdminTokens(): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,8 @@ export interface EmulatorStats {
   ofrepRequests: number;
   /** Edge Network requests, decisions and display events (per proposition: more than 1 is a double count). */
   edge: EdgeNetworkStats;
+  /** Admin API and IMS token requests. */
+  admin: AdminApiStats;
 }
 
 interface MboxRequestItem {
@@ -127,10 +132,11 @@ interface Decider {
 
 async function createDecider(activities: unknown): Promise<Decider> {
   const file = parseActivities(activities);
-  const artifact = buildArtifact(file);
+  // Only approved activities within their dates decide visitors; QA links force any activity.
+  const artifact = buildArtifact(file, "production", { liveAt: Date.now() });
   const artifactText = JSON.stringify(artifact);
   const ruleMeta = new Map<string, Record<string, unknown>>();
-  for (const rules of Object.values(artifact.rules.mboxes ?? {})) for (const rule of rules) ruleMeta.set(`${rule.activityId}:${String(rule.meta?.["experience.id"])}`, rule.meta ?? {});
+  for (const rules of Object.values(buildArtifact(file).rules.mboxes ?? {})) for (const rule of rules) ruleMeta.set(`${rule.activityId}:${String(rule.meta?.["experience.id"])}`, rule.meta ?? {});
   // The engine decides; its own notifications stay inside the emulator, which counts impressions itself.
   const engine = createOnDeviceClient({
     client: EMULATOR_CLIENT,
@@ -152,6 +158,7 @@ async function createDecider(activities: unknown): Promise<Decider> {
 /** Starts the emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   let current = await createDecider(options.activities);
+  const adminApi = createAdminApi(() => current.file);
   const stats: EmulatorStats = {
     requests: 0,
     notifications: 0,
@@ -159,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     artifactDownloads: 0,
     ofrepRequests: 0,
     edge: { requests: 0, events: 0, decisions: 0, displayEvents: 0, displays: Object.create(null) as Record<string, number> },
+    admin: adminApi.stats,
   };
   const sockets = new Set<Socket>();
   const count = (mbox: unknown) => {
@@ -299,6 +307,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         return reply(500, { errorDetails: "Internal emulator error" });
       }
     }
+    const adminAnswer = adminApi.answer(incoming.method ?? "GET", url, incoming.headers, rawBody);
+    if (adminAnswer) {
+      outgoing.writeHead(adminAnswer.status, { "content-type": adminAnswer.contentType });
+      return void outgoing.end(JSON.stringify(adminAnswer.body));
+    }
     const edgePath = incoming.method === "POST" ? edgePathOf(url.pathname) : undefined;
     if (edgePath) {
       try {
@@ -313,7 +326,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (incoming.method !== "POST" || url.pathname !== "/rest/v1/delivery") {
       return reply(404, {
         status: 404,
-        message: "Not found: the emulator serves POST /rest/v1/delivery, GET /<client>/<environment>/v1/rules.json, POST /ee[/<region>]/v1|v2/interact|collect and POST /ofrep/v1/evaluate/flags[/{key}]",
+        message:
+          "Not found: the emulator serves POST /rest/v1/delivery, GET /<client>/<environment>/v1/rules.json, POST /ee[/<region>]/v1|v2/interact|collect, POST /ofrep/v1/evaluate/flags[/{key}], GET /<tenant>/target/activities|offers[/...] and POST /ims/token/v3",
       });
     }
     try {
@@ -366,6 +380,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       return current.artifact;
     },
     stats,
+    expireAdminTokens: () => adminApi.expireTokens(),
     async setActivities(activities: unknown) {
       const previous = current;
       current = await createDecider(activities);

@@ -13,7 +13,7 @@ export const SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
 /** Where an inferred schema came from, recorded under `x-mboxgen`. */
 export interface SchemaProvenance {
-  source: "sample" | "artifact";
+  source: "sample" | "artifact" | "admin";
   /** How many offers it was inferred from. */
   samples: number;
   /** Experiences seen, as `<activity id>:<experience id>`, sorted. */
