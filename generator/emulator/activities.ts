@@ -76,37 +76,53 @@ const hasContent = (offer: Experience["offer"]): boolean => Object.hasOwn(offer,
 const sameOffer = (left: Experience["offer"], right: Experience["offer"]) => left.name === right.name && JSON.stringify(left.content) === JSON.stringify(right.content);
 
 // Offers by id resolved into every experience, dates read: each problem with its JSON pointer.
+// Offers written inline may reuse an id with other content (each placement keeps its own, as
+// decisions always did); an id that `offers` defines, or that a reference names, means one offer.
 function resolveOffers(file: ActivitiesFile): Array<{ pointer: string; reason: string }> {
   const problems: Array<{ pointer: string; reason: string }> = [];
-  const offers = new Map<number, { offer: Experience["offer"]; pointer: string }>();
-  const define = (offer: Experience["offer"], pointer: string) => {
-    const known = offers.get(offer.id);
-    if (!known) offers.set(offer.id, { offer, pointer });
-    else if (!sameOffer(known.offer, offer)) problems.push({ pointer, reason: `offer ${offer.id} is also defined at ${known.pointer} with another name or content; a shared offer is defined once (in "offers") and named by {"id": ${offer.id}}` });
-  };
-  file.offers?.forEach((offer, index) => define(offer, `/offers/${index}`));
+  const shared = new Map<number, { offer: Experience["offer"]; pointer: string }>();
+  file.offers?.forEach((offer, index) => {
+    const pointer = `/offers/${index}`;
+    const known = shared.get(offer.id);
+    if (!known) shared.set(offer.id, { offer, pointer });
+    else problems.push({ pointer: `${pointer}/id`, reason: `offer ${offer.id} is defined twice in "offers" (also at ${known.pointer}); give each shared offer its own id` });
+  });
+  const inline = new Map<number, { offer: Experience["offer"]; pointer: string }>();
+  const references = new Map<number, string>();
   const mboxes = Object.entries(file.mboxes);
+  const each = (visit: (experience: Experience, at: string) => void) => {
+    for (const [mbox, activities] of mboxes) {
+      activities.forEach((activity, activityIndex) => {
+        activity.experiences.forEach((experience, index) => visit(experience, `/mboxes/${mbox.replaceAll("~", "~0").replaceAll("/", "~1")}/${activityIndex}/experiences/${index}/offer`));
+      });
+    }
+  };
   for (const [mbox, activities] of mboxes) {
     activities.forEach((activity, activityIndex) => {
       const at = `/mboxes/${mbox.replaceAll("~", "~0").replaceAll("/", "~1")}/${activityIndex}`;
       for (const field of ["startsAt", "endsAt"] as const) {
         if (activity[field] !== undefined && Number.isNaN(Date.parse(activity[field]!))) problems.push({ pointer: `${at}/${field}`, reason: `must be an ISO 8601 date-time (such as 2027-01-31T00:00:00Z), got ${JSON.stringify(activity[field])}` });
       }
-      activity.experiences.forEach((experience, index) => {
-        if (hasContent(experience.offer)) define(experience.offer, `${at}/experiences/${index}/offer`);
-      });
     });
   }
-  for (const [mbox, activities] of mboxes) {
-    activities.forEach((activity, activityIndex) => {
-      activity.experiences.forEach((experience, index) => {
-        if (hasContent(experience.offer)) return;
-        const known = offers.get(experience.offer.id);
-        if (known) experience.offer = known.offer;
-        else problems.push({ pointer: `/mboxes/${mbox.replaceAll("~", "~0").replaceAll("/", "~1")}/${activityIndex}/experiences/${index}/offer/id`, reason: `names offer ${experience.offer.id}, which no offer defines (add it to "offers" with its name and content)` });
-      });
-    });
-  }
+  each((experience, pointer) => {
+    if (hasContent(experience.offer)) {
+      if (!inline.has(experience.offer.id)) inline.set(experience.offer.id, { offer: experience.offer, pointer });
+    } else if (!references.has(experience.offer.id)) references.set(experience.offer.id, pointer);
+  });
+  each((experience, pointer) => {
+    const { id } = experience.offer;
+    if (hasContent(experience.offer)) {
+      const known = shared.get(id) ?? (references.has(id) ? inline.get(id) : undefined);
+      if (known && known.offer !== experience.offer && !sameOffer(known.offer, experience.offer)) {
+        problems.push({ pointer, reason: `offer ${id} is also defined at ${known.pointer} with another name or content, and ${shared.has(id) ? `"offers" defines it` : `${references.get(id)} names it by id`}; a shared offer is defined once (in "offers") and named by {"id": ${id}}` });
+      }
+      return;
+    }
+    const known = shared.get(id) ?? inline.get(id);
+    if (known) experience.offer = known.offer;
+    else problems.push({ pointer: `${pointer}/id`, reason: `names offer ${id}, which no offer defines (add it to "offers" with its name and content)` });
+  });
   return problems;
 }
 

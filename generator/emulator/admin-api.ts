@@ -84,7 +84,7 @@ function listDescription(entry: AdminActivity) {
 }
 
 // The definition the type's endpoint returns: locations, options and experiences joined by local ids.
-function definitionOf(entry: AdminActivity): Record<string, unknown> {
+function definitionOf(entry: AdminActivity, offers: Map<object, AdminOffer>): Record<string, unknown> {
   const { activity } = entry;
   const locations = entry.mboxes.map((name, index) => ({ locationLocalId: index, name, ...(activity.audience ? { audienceIds: [activity.id] } : {}) }));
   const options: Array<{ optionLocalId: number; name: string; offerId: number }> = [];
@@ -92,7 +92,7 @@ function definitionOf(entry: AdminActivity): Record<string, unknown> {
   entry.mboxes.forEach((mbox, locationLocalId) => {
     for (const experience of entry.entries.get(mbox)!.experiences) {
       const optionLocalId = options.length;
-      options.push({ optionLocalId, name: `Offer${optionLocalId + 1}`, offerId: experience.offer.id });
+      options.push({ optionLocalId, name: `Offer${optionLocalId + 1}`, offerId: offers.get(experience.offer)!.id });
       const known = experiences.get(experience.id) ?? { experienceLocalId: experience.id, name: experience.name, weight: experience.weight, pairs: [] };
       known.pairs.push({ locationLocalId, optionLocalId });
       experiences.set(experience.id, known);
@@ -134,15 +134,36 @@ function definitionOf(entry: AdminActivity): Record<string, unknown> {
   };
 }
 
-function offersOf(file: ActivitiesFile, entries: readonly AdminActivity[]) {
-  const offers = new Map<number, { id: number; name: string; content: Record<string, unknown>; workspace: string }>();
-  for (const offer of file.offers ?? []) offers.set(offer.id, { ...offer, workspace: "default" });
-  for (const entry of entries) {
-    for (const activity of entry.entries.values()) {
-      for (const experience of activity.experiences) if (!offers.has(experience.offer.id)) offers.set(experience.offer.id, { ...experience.offer, workspace: entry.activity.workspace ?? "default" });
-    }
+interface AdminOffer {
+  id: number;
+  name: string;
+  content: Record<string, unknown>;
+  workspace: string;
+}
+
+// Every offer the file holds, with the id the Admin API lists it under: its own, or, for an inline
+// offer whose id another offer with other content took first, the next free one (Target gives
+// every offer its own id). Keyed by the offer object each experience holds.
+function offersOf(file: ActivitiesFile): Map<object, AdminOffer> {
+  const byObject = new Map<object, AdminOffer>();
+  const byId = new Map<number, AdminOffer>();
+  const all = [...(file.offers ?? []).map((offer) => ({ offer, workspace: "default" }))];
+  for (const activities of Object.values(file.mboxes)) {
+    for (const activity of activities) for (const experience of activity.experiences) all.push({ offer: experience.offer, workspace: activity.workspace ?? "default" });
   }
-  return [...offers.values()].sort((left, right) => left.id - right.id);
+  let nextId = Math.max(0, ...all.map(({ offer }) => offer.id)) + 1;
+  for (const { offer, workspace } of all) {
+    if (byObject.has(offer)) continue;
+    const known = byId.get(offer.id);
+    if (known && known.name === offer.name && JSON.stringify(known.content) === JSON.stringify(offer.content)) {
+      byObject.set(offer, known);
+      continue;
+    }
+    const listed: AdminOffer = { id: known ? nextId++ : offer.id, name: offer.name, content: offer.content, workspace };
+    byId.set(listed.id, listed);
+    byObject.set(offer, listed);
+  }
+  return byObject;
 }
 
 /** The Admin API and IMS endpoints of one emulator. */
@@ -210,9 +231,9 @@ export function createAdminApi(currentFile: () => ActivitiesFile): AdminApi {
         }
         const entry = entries.find((candidate) => String(candidate.activity.id) === id);
         if (!entry || kind === undefined || PATH_TYPES[LIST_TYPES[entry.activity.type]] !== kind) return problem(404, "Activity.NotFound", `Activity ${id ?? ""} of type ${kind ?? ""} not found`);
-        return { status: 200, contentType: ACTIVITY_MEDIA_TYPES[kind]!, body: definitionOf(entry) };
+        return { status: 200, contentType: ACTIVITY_MEDIA_TYPES[kind]!, body: definitionOf(entry, offersOf(file)) };
       }
-      const offers = offersOf(file, entries);
+      const offers = [...new Set(offersOf(file).values())].sort((left, right) => left.id - right.id);
       if (kind === undefined && id === undefined) {
         const { total, offset, limit, items } = page(offers.map((offer) => ({ id: offer.id, name: offer.name, type: "json", modifiedAt: MODIFIED_AT, workspace: offer.workspace })), url);
         return { status: 200, contentType: OFFER_MEDIA_TYPE, body: { total, offset, limit, offers: items } };

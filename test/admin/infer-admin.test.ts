@@ -9,6 +9,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTargetClient } from "@mboxgen/runtime";
+import { createAdminClient } from "../../generator/admin/admin-client.js";
+import { readAuthoredOffers } from "../../generator/admin/authored-offers.js";
 import { parseActivities } from "../../generator/emulator/activities.js";
 import { runCli, startEmulator, type RunningEmulator } from "../../generator/index.js";
 import { repositoryRoot } from "../support/fixtures.js";
@@ -121,6 +123,36 @@ describe("the emulator's activities: states, dates, shared offers", () => {
     const copy = structuredClone(activities);
     parseActivities(copy);
     expect(copy).toEqual(activities);
+  });
+
+  it("accepts inline offers that reuse an id with other content: each placement keeps its own, and the Admin API lists each under its own id", async () => {
+    const file = {
+      mboxes: {
+        first: [{ id: 1, name: "A", type: "ab", experiences: [{ id: 0, name: "E", weight: 1, offer: { id: 7, name: "Offer", content: { size: 1 } } }] }],
+        second: [{ id: 2, name: "B", type: "ab", experiences: [{ id: 0, name: "E", weight: 1, offer: { id: 7, name: "Offer", content: { size: 2 } } }] }],
+        third: [{ id: 3, name: "C", type: "ab", experiences: [{ id: 0, name: "E", weight: 1, offer: { id: 7, name: "Offer", content: { size: 1 } } }] }],
+      },
+    };
+    const parsed = parseActivities(file);
+    expect(parsed.mboxes.second![0]!.experiences[0]!.offer.content).toEqual({ size: 2 });
+    const reusing = await startTestEmulator(file);
+    try {
+      const client = createTargetClient({ client: "emulator", organizationId: "X@AdobeOrg", serverDomain: reusing.serverDomain, secure: false });
+      const envelope = await client.getOffers({ request: { id: { tntId: "v" }, context: { channel: "web" }, execute: { mboxes: ["first", "second", "third"].map((name, index) => ({ name, index })) } } });
+      expect(envelope.response.execute?.mboxes?.map((mbox) => mbox.options?.[0]?.content)).toEqual([{ size: 1 }, { size: 2 }, { size: 1 }]);
+      const authored = await readAuthoredOffers(createAdminClient({ tenant: "emulator", adminUrl: reusing.url, imsUrl: reusing.url, credentials: { clientId: "emulator-client", clientSecret: "emulator-secret" } }));
+      const byMbox = Object.fromEntries(authored.servings.map((serving) => [serving.mbox, serving]));
+      expect(byMbox.first!.offer.id).toBe(7);
+      expect(byMbox.third!.offer.id).toBe(7);
+      expect(byMbox.second!.offer.id).toBe(8);
+      expect(byMbox.second!.offer.content).toEqual({ size: 2 });
+    } finally {
+      await reusing.close();
+    }
+    // Named by a reference, such an id is ambiguous.
+    const referenced = structuredClone(file) as { mboxes: Record<string, Array<{ experiences: Array<{ offer: unknown }> }>> };
+    referenced.mboxes.fourth = [{ id: 4, name: "D", type: "ab", experiences: [{ id: 0, name: "E", weight: 1, offer: { id: 7 } }] } as never];
+    expect(() => parseActivities(referenced)).toThrow(/\/mboxes\/second\/0\/experiences\/0\/offer: invalid activities file: offer 7 is also defined at \/mboxes\/first\/0\/experiences\/0\/offer with another name or content, and \/mboxes\/fourth\/0\/experiences\/0\/offer names it by id/);
   });
 
   it("the example works without an admin section (the emulator's default tenant and client), and its check finds what the example leaves out", async () => {

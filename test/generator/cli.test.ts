@@ -228,7 +228,7 @@ describe("mboxgen's command line", () => {
   it("suggests the closest command and flag, and names a flag that needs a value", async () => {
     const workspace = createWorkspace();
     expect(await run(workspace, "generat")).toMatchObject({ code: 2, stderr: expect.stringContaining('✘ unknown command "generat"; did you mean "generate"?') });
-    expect(await run(workspace, "deploy")).toMatchObject({ code: 2, stderr: expect.stringContaining('✘ unknown command "deploy"; the commands are generate, emulate, sample, infer') });
+    expect(await run(workspace, "deploy")).toMatchObject({ code: 2, stderr: expect.stringContaining('✘ unknown command "deploy"; the commands are generate, emulate, sample, offers, infer') });
     expect(await run(workspace, "generate", "--schema", "schemas")).toMatchObject({ code: 2, stderr: expect.stringContaining("✘ unknown option --schema for generate; did you mean --schemas?") });
     expect(await run(workspace, "sample", "--organisation-id", "o")).toMatchObject({ code: 2, stderr: expect.stringContaining("did you mean --organization-id?") });
     const noValue = await run(workspace, "generate", "--out");

@@ -117,7 +117,7 @@ describe("mboxgen emulate", () => {
       expect(error).toBeInstanceOf(GeneratorErrors);
       const messages = (error as GeneratorErrors).errors.map((each) => each.message);
       const fix = `correct it against ${join(repositoryRoot, "generator/emulator/activities.schema.json")} (an example: ${join(repositoryRoot, "fixtures/example/activities.json")})`;
-      expect(messages).toContain(`activities.json /mboxes/m/0/type: invalid activities file: "type" must be one of "ab", "xt", "ap"; ${fix} [ACTIVITIES_INVALID]`);
+      expect(messages).toContain(`activities.json /mboxes/m/0/type: invalid activities file: "type" must be one of "ab", "xt", "ap", "abt", "autoallocate"; ${fix} [ACTIVITIES_INVALID]`);
       expect(messages).toContain(`activities.json /mboxes/m/0/experiences: invalid activities file: "experiences" must not be empty; ${fix} [ACTIVITIES_INVALID]`);
     }
   });
