@@ -3,9 +3,10 @@
  * (`GET /<client>/<environment>/v1/rules.json`, with an ETag), Edge Network (`POST
  * /ee[/<region>]/v1|v2/interact|collect`, for the Web SDK and the Server API; edge-network.ts) and
  * OpenFeature Remote Evaluation Protocol (`POST /ofrep/v1/evaluate/flags[/{key}]`, every key of
- * every mbox a flag) for an activities file, so that sampling, generation and apps, remote,
- * on-device, through the Web SDK or through any OpenFeature provider, can be developed and tested
- * offline.
+ * every mbox a flag) and Target Admin API with an IMS token endpoint (`GET
+ * /<tenant>/target/activities…`, `/offers…`, `POST /ims/token/v3`; admin-api.ts) for an activities
+ * file, so that sampling, generation, offer checks and apps, remote, on-device, through the Web SDK
+ * or through any OpenFeature provider, can be developed and tested offline.
  *
  * Its Delivery API decides with the runtime's on-device engine over the artifact it serves, so a
  * remote app and an on-device app (client code `"emulator"`) get the same experience for the same

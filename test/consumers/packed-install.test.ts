@@ -40,8 +40,11 @@ async function packedFiles(tarball: string): Promise<string[]> {
 
 /** Runs a README command in the app, as a shell would (`npx`, `cp`). */
 async function runCommand(words: string[]): Promise<{ stdout: string; stderr: string }> {
-  const [command, ...args] = words as [string, ...string[]];
-  return exec(command === "npx" && process.platform === "win32" ? "npx.cmd" : command, args, { cwd: app, env: { ...process.env, CI: "true" } });
+  // `NAME=value` words before the command set its environment, as in a shell.
+  const assignments = words.findIndex((word) => !/^[A-Z_]+=/.test(word));
+  const env = Object.fromEntries(words.slice(0, assignments).map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]));
+  const [command, ...args] = words.slice(assignments) as [string, ...string[]];
+  return exec(command === "npx" && process.platform === "win32" ? "npx.cmd" : command, args, { cwd: app, env: { ...process.env, CI: "true", ...env } });
 }
 
 beforeAll(async () => {
@@ -110,7 +113,7 @@ describe("the packages as npm packs them", () => {
 describe("a fresh app that follows the README", () => {
   let port: number;
 
-  it("runs the README's commands as written: generate, emulate, sample, generate, check", async () => {
+  it("runs the README's commands as written: generate, emulate, sample, generate, check, offers check", async () => {
     port = await freePort();
     const withPort = (words: string[]) => words.map((word) => word.replace(/\b8080\b/, String(port)));
     const block = (marker: string) => shellCommands(readmeBlocks().find((each) => each.marker === marker)!.code).map(withPort);
@@ -134,6 +137,10 @@ describe("a fresh app that follows the README", () => {
 
     const outputs: string[] = [];
     for (const command of block("sample-and-generate")) outputs.push((await runCommand(command)).stderr);
+    // The offers check, through the emulator's Admin API, passes on the sampled schemas, as the README says.
+    const [offersCheck] = block("offers-check");
+    const checked = await runCommand(offersCheck!);
+    expect(checked.stderr).toBe(`${/With the schemas as sampled above it prints\n`([^`]+)`/.exec(readFileSync(join(repositoryRoot, "README.md"), "utf8"))![1]}\n`);
     await endGroup(emulator, { signal: "SIGINT" });
     const output = outputs.join("");
     expect(output).toContain("coverage complete");
