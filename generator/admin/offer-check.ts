@@ -7,7 +7,8 @@
 import * as runtime from "@mboxgen/runtime";
 import type { AttributeSpec } from "@mboxgen/runtime";
 import { emitCheckScript } from "../emit/mbox-module.js";
-import type { MboxIr } from "../ir.js";
+import type { DefinitionIr, MboxIr, TypeIr } from "../ir.js";
+import { locateMismatch } from "./mismatch.js";
 import type { ActivityStatus, AuthoredActivity, AuthoredOffers, AuthoredServing } from "./authored-offers.js";
 
 /** One mbox's checks: its schema file and the generated attribute specs. */
@@ -17,6 +18,9 @@ export interface SchemaCheck {
   attributes: readonly AttributeSpec[];
   /** Keys the schema lists in `required`. */
   required: ReadonlySet<string>;
+  /** Each key's type and the schema's definitions, to say where inside a value it fails. */
+  types: ReadonlyMap<string, TypeIr>;
+  definitions: ReadonlyMap<string, DefinitionIr>;
 }
 
 /** The generated checks of every mbox, by mbox name. */
@@ -27,7 +31,10 @@ export function compileSchemaChecks(irs: readonly MboxIr[]): Map<string, SchemaC
     const script = emitCheckScript(ir);
     // Generated code, the same the module holds: schema text reaches it as string literals only.
     const specs = new Function(...script.helpers, script.body)(...script.helpers.map((name) => helpers[name])) as AttributeSpec[];
-    checks.set(ir.mbox, { mbox: ir.mbox, sourcePath: ir.sourcePath, attributes: specs, required: new Set(ir.attributes.filter((attribute) => attribute.required).map((attribute) => attribute.key)) });
+    checks.set(ir.mbox, { mbox: ir.mbox, sourcePath: ir.sourcePath, attributes: specs, required: new Set(ir.attributes.filter((attribute) => attribute.required).map((attribute) => attribute.key)),
+      types: new Map(ir.attributes.map((attribute) => [attribute.key, attribute.type])),
+      definitions: ir.definitions,
+    });
   }
   return checks;
 }
@@ -42,6 +49,12 @@ export interface KeyViolation {
   value?: unknown;
   /** What the accessor returns instead: the default, or `undefined` when the key has none. */
   fallback: unknown;
+  /**
+   * For a value that fails deeper inside (an object's key, an array's item): the deepest place,
+   * as a JSON pointer from the offer's root, what the schema wants there and the value found
+   * (absent when a required key is missing there).
+   */
+  inside?: { pointer: string; rule: string; value?: unknown };
 }
 
 /** Checks one offer's content; an empty list means every key passes. Never throws. */
@@ -50,10 +63,28 @@ export function checkOffer(check: SchemaCheck, content: unknown): KeyViolation[]
   const violations: KeyViolation[] = [];
   for (const attribute of check.attributes) {
     const resolution = runtime.resolveAttribute(attribute, content);
-    if (resolution.fallback === "invalid") violations.push({ key: attribute[0], rule: attribute[4] ?? "a value the schema allows", value: resolution.rejected, fallback: resolution.value });
+    if (resolution.fallback === "invalid") {
+      const violation: KeyViolation = { key: attribute[0], rule: attribute[4] ?? "a value the schema allows", value: resolution.rejected, fallback: resolution.value };
+      const inside = insideOf(check, attribute[0], resolution.rejected);
+      violations.push(inside ? { ...violation, inside } : violation);
+    }
     else if (resolution.fallback === "missing" && check.required.has(attribute[0])) violations.push({ key: attribute[0], rule: "present (the schema requires it)", fallback: resolution.value });
   }
   return violations;
+}
+
+// The deepest place inside a failing value, when it is deeper than the key. Explanations only: never throws.
+function insideOf(check: SchemaCheck, key: string, value: unknown): KeyViolation["inside"] {
+  const type = check.types.get(key);
+  if (type === undefined) return undefined;
+  try {
+    const mismatch = locateMismatch(type, value, check.definitions);
+    if (mismatch === undefined || mismatch.path.length === 0) return undefined;
+    const pointer = [key, ...mismatch.path].map((segment) => `/${String(segment).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+    return "value" in mismatch ? { pointer, rule: mismatch.rule, value: mismatch.value } : { pointer, rule: mismatch.rule };
+  } catch {
+    return undefined;
+  }
 }
 
 /** How much a finding matters: errors fail the run. */

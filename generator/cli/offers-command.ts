@@ -104,7 +104,10 @@ function violationLine(violation: KeyViolation): string {
   const where = violation.key === "" ? "the offer" : `/${violation.key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
   const got = "value" in violation ? `; got ${describeValue(violation.value)}` : "; it is missing";
   const instead = violation.fallback === undefined ? "visitors get no value (the key has no default)" : `visitors get the default ${describeValue(violation.fallback)}`;
-  return `      ${where}: must be ${violation.rule}${got} → ${instead}`;
+  const line = `      ${where}: must be ${violation.rule}${got} → ${instead}`;
+  if (!violation.inside) return line;
+  const { pointer, rule } = violation.inside;
+  return `${line}\n        at ${pointer}: must be ${rule}${"value" in violation.inside ? `; got ${describeValue(violation.inside.value)}` : "; it is missing"}`;
 }
 
 function dates(result: OfferResult): string {

@@ -61,7 +61,7 @@ interface JsonResult {
   offer: { id: number };
   verdict: string;
   severity?: string;
-  violations: Array<{ key: string; rule: string; value?: unknown; fallback: unknown }>;
+  violations: Array<{ key: string; rule: string; value?: unknown; fallback: unknown; inside?: { pointer: string } }>;
 }
 
 describe("mboxgen offers check against the emulator", () => {
@@ -74,6 +74,9 @@ describe("mboxgen offers check against the emulator", () => {
     expect(stderr).toContain('      /headline: must be a string of at least 1 character; got "" → visitors get the default "Welcome"');
     expect(stderr).toContain('✘ activity 502 "Hero summer" (xt, scheduled, 2030-06-01T00:00:00Z → …)');
     expect(stderr).toMatch(/\/cta: must be an object with required keys "label", "url".*; got \{"label":"See the deals"\} → visitors get the default \{"label":"Shop now","url":"\/shop"\}/);
+    // Nested failures name the place inside the value, under the key's line.
+    expect(stderr).toMatch(/→ visitors get the default \{"label":"Shop now","url":"\/shop"\}\n {8}at \/cta\/url: must be present \(the schema requires it\); it is missing\n/);
+    expect(stderr).toContain('        at /slides/0/imageUrl: must be a string matching /^https:///; got "http://img.example.com/a.jpg"\n');
     expect(stderr).toContain('      /max-items: must be an integer ≥ 1 and ≤ 100; got 500 → visitors get the default 24');
     expect(stderr).toContain('      /searchProviderId: must be an integer ≥ 1; got "seven" → visitors get the default 143');
     // Drafts, archived and ended activities: warnings.
@@ -96,6 +99,7 @@ describe("mboxgen offers check against the emulator", () => {
     expect(byOffer(9102).map((result) => [result.activity.id, result.verdict])).toEqual([[601, "pass"], [602, "pass"]]);
     expect(byOffer(9003)[0]).toMatchObject({ activity: { id: 502, status: "scheduled" }, mbox: "hero-banner", verdict: "fail", severity: "error" });
     expect(byOffer(9003)[0]!.violations.map((violation) => violation.key)).toEqual(["cta", "slides"]);
+    expect(byOffer(9003)[0]!.violations.map((violation) => violation.inside?.pointer)).toEqual(["/cta/url", "/slides/0/imageUrl"]);
     expect(byOffer(9004)[0]).toMatchObject({ severity: "warning", violations: [{ key: "headline", rule: "a string of at least 1 character", value: 42, fallback: "Welcome" }] });
     expect(report.mboxesWithoutSchema).toEqual([{ mbox: "checkout-banner", offers: [9201], activities: [701] }]);
   });
