@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark in one process run and writes BENCHMARKS.md with the
- * date and the machine. Pass section names (`runtime`, `generator`, `schemas`, `adoption`, `on-device`, `openfeature`, `web-sdk`) to run only those; the file
+ * date and the machine. Pass section names (`runtime`, `generator`, `schemas`, `adoption`, `on-device`, `openfeature`, `web-sdk`, `admin`) to run only those; the file
  * then keeps the other sections from its previous version.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ const sections: Record<string, () => Promise<string>> = {
   "on-device": async () => (await import("./on-device.js")).benchmarkOnDevice(),
   openfeature: async () => (await import("./openfeature.js")).benchmarkOpenFeature(),
   "web-sdk": async () => (await import("./web-sdk.js")).benchmarkWebSdk(),
+  admin: async () => (await import("./admin.js")).benchmarkAdmin(),
 };
 
 const outputPath = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));

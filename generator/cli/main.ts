@@ -41,6 +41,7 @@ const ADMIN_OPTIONS: Record<string, Options> = {
   activity: count("Only this activity id (repeat for several)", { array: true }),
   state: text("Only activities in this state: live, scheduled, ended, inactive, archived (or approved, saved, deactivated); repeat for several", { array: true }),
   workspace: text("Only activities of this workspace id (repeat for several)", { array: true }),
+  concurrency: count("Admin API requests in flight at once", { default: 4 }),
 };
 
 /** Every command with its options: the parser's input and the vocabulary of "did you mean". */

@@ -25,6 +25,8 @@ export interface AdminArguments {
   activity?: number[] | undefined;
   state?: string[] | undefined;
   workspace?: string[] | undefined;
+  /** Admin API requests in flight at once (default 4). */
+  concurrency?: number | undefined;
   json: boolean;
 }
 
@@ -52,6 +54,7 @@ async function adminClientOf(options: AdminArguments, environment: CliEnvironmen
   const tenant = options.tenant ?? target.tenant;
   const { credentials, missing } = credentialsFromEnvironment(environment.env ?? process.env);
   for (const state of options.state ?? []) if (!STATES.includes(state)) throw new UsageError(`--state must be one of ${STATES.join(", ")}, got "${state}"`);
+  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) throw new UsageError(`--concurrency must be a whole number of at least 1, got ${options.concurrency}`);
   const problems = [
     ...needs,
     tenant ? undefined : 'needs --tenant <tenant> (or "target.tenant" in mboxgen.config.json): the Target tenant in Admin API paths',
@@ -84,9 +87,9 @@ function adminError(error: unknown, tenant: string): never {
   }
 }
 
-async function readAuthored(client: AdminClient, tenant: string, filter: AuthoredOffersFilter): Promise<AuthoredOffers> {
+async function readAuthored(client: AdminClient, tenant: string, filter: AuthoredOffersFilter, concurrency: number | undefined): Promise<AuthoredOffers> {
   try {
-    return await readAuthoredOffers(client, filter);
+    return await readAuthoredOffers(client, filter, Date.now(), concurrency ?? 4);
   } catch (error) {
     return adminError(error, tenant);
   }
@@ -153,7 +156,7 @@ export async function runOffersCheck(options: OffersCheckArguments, environment:
   const label = toPosix(relative(environment.cwd, folder)) || ".";
   // The schemas first: a broken schema is reported before any call is made.
   const checks = compileSchemaChecks(buildSchemaIrs({ schemas: await readSchemaFolder(folder, environment.cwd), config, schemasLabel: label }));
-  const authored = await readAuthored(client, tenant, filterOf(options));
+  const authored = await readAuthored(client, tenant, filterOf(options), options.concurrency);
   const report = checkAuthoredOffers(authored, checks, { tenant, schemas: label, inactiveAsErrors: options.inactiveAsErrors });
   if (options.json) environment.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else environment.stderr(renderReport(report));
@@ -166,7 +169,7 @@ export async function runInferAdmin(options: InferAdminArguments, environment: C
   const out = options.out ?? config.schemas;
   const { client, tenant } = await adminClientOf(options, environment, [out ? undefined : 'infer needs --out <folder> (or "schemas" in mboxgen.config.json)'].filter((problem): problem is string => problem !== undefined));
   const states = options.state && options.state.length > 0 ? options.state : ["live", "scheduled", ...(options.includeInactive ? ["inactive"] : [])];
-  const authored = await readAuthored(client, tenant, { ...filterOf(options), states });
+  const authored = await readAuthored(client, tenant, { ...filterOf(options), states }, options.concurrency);
   if (authored.unread.length > 0) {
     throw new GeneratorErrors(authored.unread.map((item) => createGeneratorError("ADMIN_UNREACHABLE", { url: item.what, reason: item.reason })));
   }

@@ -115,6 +115,16 @@ describe("mboxgen offers check against the emulator", () => {
     expect((await check(["--state", "sleeping"])).code).toBe(2);
   });
 
+  it("--concurrency: the same report one request at a time; a count below 1 is a usage error", async () => {
+    const all = await check(["--json"]);
+    const one = await check(["--json", "--concurrency", "1"]);
+    expect(one.code).toBe(1);
+    expect(JSON.parse(one.stdout)).toEqual(JSON.parse(all.stdout));
+    const zero = await check(["--concurrency", "0"]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--concurrency must be a whole number of at least 1, got 0");
+  });
+
   it("--inactive-as-errors fails for drafts, archived and ended activities too", async () => {
     const { code, stdout } = await check(["--state", "inactive", "--inactive-as-errors", "--json"]);
     expect(code).toBe(1);
