@@ -97,20 +97,31 @@ async function readAuthored(client: AdminClient, tenant: string, filter: Authore
 
 const filterOf = (options: AdminArguments): AuthoredOffersFilter => ({ activityIds: options.activity, states: options.state, workspaces: options.workspace });
 
+/**
+ * Text from Target (names, keys, values) as the terminal should show it: control characters, line
+ * separators and bidirectional overrides written as `\u` escapes, so that a name can neither move
+ * the cursor, recolour a CI log, nor reorder what is printed around it.
+ */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
+  const text = printable(JSON.stringify(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
+const quoted = (name: string) => `"${printable(name)}"`;
+
 function violationLine(violation: KeyViolation): string {
-  const where = violation.key === "" ? "the offer" : `/${violation.key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+  const where = violation.key === "" ? "the offer" : `/${printable(violation.key.replaceAll("~", "~0").replaceAll("/", "~1"))}`;
   const got = "value" in violation ? `; got ${describeValue(violation.value)}` : "; it is missing";
   const instead = violation.fallback === undefined ? "visitors get no value (the key has no default)" : `visitors get the default ${describeValue(violation.fallback)}`;
-  const line = `      ${where}: must be ${violation.rule}${got} → ${instead}`;
+  const line = `      ${where}: must be ${printable(violation.rule)}${got} → ${instead}`;
   if (!violation.inside) return line;
   const { pointer, rule } = violation.inside;
-  return `${line}\n        at ${pointer}: must be ${rule}${"value" in violation.inside ? `; got ${describeValue(violation.inside.value)}` : "; it is missing"}`;
+  return `${line}\n        at ${printable(pointer)}: must be ${printable(rule)}${"value" in violation.inside ? `; got ${describeValue(violation.inside.value)}` : "; it is missing"}`;
 }
 
 function dates(result: OfferResult): string {
@@ -126,18 +137,18 @@ function renderReport(report: OfferCheckReport): string {
   for (const results of byActivity.values()) {
     const { activity } = results[0]!;
     const mark = results.some((result) => result.severity === "error") ? "✘" : "⚠";
-    lines.push(`${mark} activity ${activity.id} "${activity.name}" (${activity.type}, ${activity.status}${dates(results[0]!)})`);
+    lines.push(`${mark} activity ${activity.id} ${quoted(activity.name)} (${printable(activity.type)}, ${activity.status}${printable(dates(results[0]!))})`);
     for (const result of results) {
-      const experience = result.experience.id === undefined ? "automated options" : `experience ${result.experience.id}${result.experience.name ? ` "${result.experience.name}"` : ""}`;
-      lines.push(`    ${experience} · mbox ${result.mbox} · offer ${result.offer.id}${result.offer.name ? ` "${result.offer.name}"` : ""}`);
+      const experience = result.experience.id === undefined ? "automated options" : `experience ${result.experience.id}${result.experience.name ? ` ${quoted(result.experience.name)}` : ""}`;
+      lines.push(`    ${experience} · mbox ${printable(result.mbox)} · offer ${result.offer.id}${result.offer.name ? ` ${quoted(result.offer.name)}` : ""}`);
       for (const violation of result.violations) lines.push(violationLine(violation));
     }
   }
   for (const entry of report.mboxesWithoutSchema) {
-    lines.push(`• mbox "${entry.mbox}" has no schema in ${report.schemas}: offer${entry.offers.length === 1 ? "" : "s"} ${entry.offers.join(", ")} (activit${entry.activities.length === 1 ? "y" : "ies"} ${entry.activities.join(", ")}) not checked`);
+    lines.push(`• mbox ${quoted(entry.mbox)} has no schema in ${report.schemas}: offer${entry.offers.length === 1 ? "" : "s"} ${entry.offers.join(", ")} (activit${entry.activities.length === 1 ? "y" : "ies"} ${entry.activities.join(", ")}) not checked`);
   }
-  for (const skipped of report.skipped) lines.push(`• activity ${skipped.id} "${skipped.name}" (${skipped.type}) serves no JSON offers to mboxes; not checked`);
-  for (const item of report.unread) lines.push(`✘ could not read ${item.what}: ${item.reason}`);
+  for (const skipped of report.skipped) lines.push(`• activity ${skipped.id} ${quoted(skipped.name)} (${printable(skipped.type)}) serves no JSON offers to mboxes; not checked`);
+  for (const item of report.unread) lines.push(`✘ could not read ${printable(item.what)}: ${printable(item.reason)}`);
   const { summary } = report;
   const verdict = summary.errors > 0 || summary.unread > 0 ? "✘" : summary.warnings > 0 ? "⚠" : "✔";
   lines.push(

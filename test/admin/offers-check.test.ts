@@ -125,6 +125,34 @@ describe("mboxgen offers check against the emulator", () => {
     expect(zero.stderr).toContain("--concurrency must be a whole number of at least 1, got 0");
   });
 
+  it("names and contents from Target are data: control characters, line separators and bidi overrides are shown escaped; __proto__ is a key like any other", async () => {
+    const hostile = JSON.parse(String.raw`{
+      "admin": { "tenant": "acme", "clientId": "acme-client-id", "clientSecret": "acme-client-secret-0123456789" },
+      "mboxes": {
+        "hero-banner": [{ "id": 1, "name": "\u001b[2J\u001b[31mRED\u202eevil\u2028` + "`${process.exit()}`" + String.raw` */ </script>", "type": "ab", "experiences": [
+          { "id": 0, "name": "E\n✔ 99 offer placements: all pass", "weight": 1, "offer": { "id": 5, "name": "__proto__", "content": { "headline": "", "__proto__": { "polluted": true }, "theme": "\u001b[0m\u2066" } } }
+        ] }],
+        "__proto__": [{ "id": 2, "name": "proto", "type": "ab", "experiences": [{ "id": 0, "name": "E", "weight": 1, "offer": { "id": 6, "name": "O", "content": { "a": 1 } } }] }]
+      }
+    }`);
+    const server = await startTestEmulator(hostile);
+    try {
+      const { code, stderr, stdout } = await check(["--tenant", "acme"], CREDENTIALS, server);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      expect(stderr).toContain(String.raw`✘ activity 1 "\u001b[2J\u001b[31mRED\u202eevil\u2028` + "`${process.exit()}`" + String.raw` */ </script>" (ab, live)`);
+      expect(stderr).toContain(String.raw`    experience 0 "E\u000a✔ 99 offer placements: all pass" · mbox hero-banner · offer 5 "__proto__"`);
+      expect(stderr).toContain(String.raw`/theme: must be one of "light", "dark"; got "\u001b[0m\u2066"`);
+      expect(stderr).toContain('• mbox "__proto__" has no schema');
+      // Only the summary line starts with a verdict mark at the start of a line after the failures.
+      expect(stderr.split("\n").filter((line) => /^✔/.test(line))).toEqual([]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
   it("--inactive-as-errors fails for drafts, archived and ended activities too", async () => {
     const { code, stdout } = await check(["--state", "inactive", "--inactive-as-errors", "--json"]);
     expect(code).toBe(1);
