@@ -31,7 +31,11 @@ export function compileSchemaChecks(irs: readonly MboxIr[]): Map<string, SchemaC
     const script = emitCheckScript(ir);
     // Generated code, the same the module holds: schema text reaches it as string literals only.
     const specs = new Function(...script.helpers, script.body)(...script.helpers.map((name) => helpers[name])) as AttributeSpec[];
-    checks.set(ir.mbox, { mbox: ir.mbox, sourcePath: ir.sourcePath, attributes: specs, required: new Set(ir.attributes.filter((attribute) => attribute.required).map((attribute) => attribute.key)),
+    checks.set(ir.mbox, {
+      mbox: ir.mbox,
+      sourcePath: ir.sourcePath,
+      attributes: specs,
+      required: new Set(ir.attributes.filter((attribute) => attribute.required).map((attribute) => attribute.key)),
       types: new Map(ir.attributes.map((attribute) => [attribute.key, attribute.type])),
       definitions: ir.definitions,
     });
@@ -67,8 +71,7 @@ export function checkOffer(check: SchemaCheck, content: unknown): KeyViolation[]
       const violation: KeyViolation = { key: attribute[0], rule: attribute[4] ?? "a value the schema allows", value: resolution.rejected, fallback: resolution.value };
       const inside = insideOf(check, attribute[0], resolution.rejected);
       violations.push(inside ? { ...violation, inside } : violation);
-    }
-    else if (resolution.fallback === "missing" && check.required.has(attribute[0])) violations.push({ key: attribute[0], rule: "present (the schema requires it)", fallback: resolution.value });
+    } else if (resolution.fallback === "missing" && check.required.has(attribute[0])) violations.push({ key: attribute[0], rule: "present (the schema requires it)", fallback: resolution.value });
   }
   return violations;
 }

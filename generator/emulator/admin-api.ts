@@ -151,7 +151,7 @@ function offersOf(file: ActivitiesFile): Map<object, AdminOffer> {
   for (const activities of Object.values(file.mboxes)) {
     for (const activity of activities) for (const experience of activity.experiences) all.push({ offer: experience.offer, workspace: activity.workspace ?? "default" });
   }
-  let nextId = Math.max(0, ...all.map(({ offer }) => offer.id)) + 1;
+  let nextId = all.reduce((highest, { offer }) => Math.max(highest, offer.id), 0) + 1;
   for (const { offer, workspace } of all) {
     if (byObject.has(offer)) continue;
     const known = byId.get(offer.id);
