@@ -14,7 +14,7 @@ import { compileSchemaChecks, checkOffer } from "../generator/admin/offer-check.
 import { buildSchemaIrs } from "../generator/generate.js";
 import { runCli, startEmulator } from "../generator/index.js";
 import { readSchemaFolder } from "../generator/cli/files.js";
-import { formatMs, formatRatio, markdownTable, median } from "./stats.js";
+import { compareInterleaved, formatMs, formatRatio, markdownTable, median } from "./stats.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const schemasFolder = join(root, "fixtures/example/schemas");
@@ -127,23 +127,9 @@ async function checkCost() {
   };
   calibrate(ours);
   calibrate(theirs);
-  time(ours);
-  time(theirs);
-  const ourTimes: number[] = [];
-  const theirTimes: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const [first, second] = round % 2 === 0 ? [ours, theirs] : [theirs, ours];
-    const a = time(first);
-    const b = time(second);
-    const [mine, other] = round % 2 === 0 ? [a, b] : [b, a];
-    ourTimes.push(mine);
-    theirTimes.push(other);
-    ratios.push(mine / other);
-  }
+  const result = await compareInterleaved(() => time(ours), () => time(theirs), ROUNDS);
   if (sink < 0) throw new Error("unreachable");
-  const sorted = [...ratios].sort((left, right) => left - right);
-  return { ours: median(ourTimes), theirs: median(theirTimes), ratio: median(ratios), low: sorted[0]!, high: sorted.at(-1)!, offers: offers.length, iterations: [iterations.get(ours)!, iterations.get(theirs)!] };
+  return { ...result, offers: offers.length, iterations: [iterations.get(ours)!, iterations.get(theirs)!] };
 }
 
 /** Runs the offers check benchmark and returns its Markdown section. */

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { buildArtifact } from "../generator/emulator/artifact.js";
 import { parseActivities } from "../generator/emulator/activities.js";
 import { demoEngineeringFlags, heroBanner } from "../fixtures/example/expected/index.js";
-import { formatBytes, formatRatio, markdownTable, median } from "./stats.js";
+import { compareInterleaved, formatBytes, formatRatio, markdownTable } from "./stats.js";
 
 const ROUNDS = 15;
 const PAGES_PER_ROUND = 400;
@@ -94,27 +94,7 @@ export async function benchmarkOpenFeature(): Promise<string> {
     const used = process.cpuUsage(started);
     return (used.user + used.system) / PAGES_PER_ROUND;
   };
-  for (let warm = 0; warm < 2; warm += 1) {
-    await timeRound(contenders.target);
-    await timeRound(contenders.inMemory);
-  }
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    let target: number;
-    let inMemory: number;
-    if (round % 2 === 0) {
-      target = await timeRound(contenders.target);
-      inMemory = await timeRound(contenders.inMemory);
-    } else {
-      inMemory = await timeRound(contenders.inMemory);
-      target = await timeRound(contenders.target);
-    }
-    ours.push(target);
-    theirs.push(inMemory);
-    ratios.push(target / inMemory);
-  }
+  const { ours: target, theirs: inMemory, ratio, low, high } = await compareInterleaved(() => timeRound(contenders.target), () => timeRound(contenders.inMemory), ROUNDS);
 
   // Remote: what one page sends over the wire (a counting fetch answers at once).
   const calls: string[] = [];
@@ -135,8 +115,6 @@ export async function benchmarkOpenFeature(): Promise<string> {
   const remoteWeb = await browserBundle('export { TargetWebProvider } from "@mboxgen/openfeature/web"; export { createTargetClient } from "@mboxgen/runtime";');
   const runtimeOnly = await browserBundle('export { createTargetClient } from "@mboxgen/runtime";');
   const onDeviceWeb = await browserBundle('export { TargetWebProvider } from "@mboxgen/openfeature/web"; export { createTargetClient } from "@mboxgen/runtime/on-device";');
-  const sorted = [...ratios].sort((left, right) => left - right);
-  const ratio = median(ratios);
   const micros = (value: number) => `${value.toFixed(1)} µs`;
   return [
     "## OpenFeature: TargetProvider vs OpenFeature's in-memory provider (issue #14)",
@@ -146,14 +124,14 @@ export async function benchmarkOpenFeature(): Promise<string> {
     markdownTable(
       ["provider", "CPU per page (median)", "vs in-memory", "spread over rounds"],
       [
-        ["OpenFeature's InMemoryProvider", micros(median(theirs)), "1.00x", "—"],
-        ["TargetProvider, on-device", micros(median(ours)), formatRatio(ratio), `${formatRatio(sorted[0]!)}–${formatRatio(sorted.at(-1)!)}`],
+        ["OpenFeature's InMemoryProvider", micros(inMemory), "1.00x", "—"],
+        ["TargetProvider, on-device", micros(target), formatRatio(ratio), `${formatRatio(low)}–${formatRatio(high)}`],
       ],
     ),
     "",
     `Remote, one page of ${PAGE.length} flags sends: ${Object.entries(calls.reduce<Record<string, number>>((counts, call) => ({ ...counts, [call]: (counts[call] ?? 0) + 1 }), {})).map(([call, count]) => `${count} ${call} call${count === 1 ? "" : "s"}`).join(", ")}.`,
     "",
-    `Target: on-device at most 2x the in-memory provider; remote one Delivery API call per page. Measured ${formatRatio(ratio)} (rounds ${formatRatio(sorted[0]!)}–${formatRatio(sorted.at(-1)!)}).`,
+    `Target: on-device at most 2x the in-memory provider; remote one Delivery API call per page. Measured ${formatRatio(ratio)} (rounds ${formatRatio(low)}–${formatRatio(high)}).`,
     "",
     "What a browser app adds for `TargetWebProvider` and the runtime client it uses (esbuild, minified, ES module, platform browser; OpenFeature's SDKs and React are the app's own and left out):",
     "",

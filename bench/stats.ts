@@ -31,3 +31,38 @@ export function markdownTable(header: readonly string[], rows: ReadonlyArray<rea
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
+
+/** Two contenders timed side by side: medians of their rounds and of the per-round ratios, with the ratios' spread. */
+export interface SideBySide {
+  ours: number;
+  theirs: number;
+  ratio: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Times two contenders in interleaved rounds, alternating which goes first, after two warm-up
+ * rounds each. Each timer runs one round and returns its cost per iteration; ratio = ours / theirs,
+ * the median of the per-round ratios, with the lowest and highest round.
+ */
+export async function compareInterleaved(ours: () => number | Promise<number>, theirs: () => number | Promise<number>, rounds: number): Promise<SideBySide> {
+  for (let warm = 0; warm < 2; warm += 1) {
+    await ours();
+    await theirs();
+  }
+  const ourTimes: number[] = [];
+  const theirTimes: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const [first, second] = round % 2 === 0 ? [ours, theirs] : [theirs, ours];
+    const a = await first();
+    const b = await second();
+    const [mine, other] = round % 2 === 0 ? [a, b] : [b, a];
+    ourTimes.push(mine);
+    theirTimes.push(other);
+    ratios.push(mine / other);
+  }
+  const sorted = [...ratios].sort((left, right) => left - right);
+  return { ours: median(ourTimes), theirs: median(theirTimes), ratio: median(ratios), low: sorted[0]!, high: sorted.at(-1)! };
+}

@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { createEdgeNetworkClient, propositionsProvider, sendDisplay } from "@mboxgen/runtime/web-sdk";
 import { demoEngineeringFlags, heroBanner, promoStrip } from "../fixtures/example/expected/index.js";
-import { formatBytes, formatRatio, markdownTable, median } from "./stats.js";
+import { compareInterleaved, formatBytes, formatRatio, markdownTable } from "./stats.js";
 
 const ROUNDS = 15;
 const PAGES_PER_ROUND = 4000;
@@ -61,31 +61,18 @@ async function readByHand(result: ReturnType<typeof webSdkResult>): Promise<unkn
   return values;
 }
 
-async function interleaved(ours: () => Promise<void>, theirs: () => Promise<void>, iterations: number) {
-  const time = async (work: () => Promise<void>) => {
+/** CPU time per iteration of `work`, over `iterations` awaited calls. */
+function cpuTimer(work: () => Promise<void>, iterations: number): () => Promise<number> {
+  return async () => {
     const started = process.cpuUsage();
     for (let index = 0; index < iterations; index += 1) await work();
     const used = process.cpuUsage(started);
     return (used.user + used.system) / iterations;
   };
-  for (let warm = 0; warm < 2; warm += 1) {
-    await time(ours);
-    await time(theirs);
-  }
-  const ourTimes: number[] = [];
-  const theirTimes: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const [first, second] = round % 2 === 0 ? [ours, theirs] : [theirs, ours];
-    const a = await time(first);
-    const b = await time(second);
-    const [mine, other] = round % 2 === 0 ? [a, b] : [b, a];
-    ourTimes.push(mine);
-    theirTimes.push(other);
-    ratios.push(mine / other);
-  }
-  const sorted = [...ratios].sort((left, right) => left - right);
-  return { ours: median(ourTimes), theirs: median(theirTimes), ratio: median(ratios), low: sorted[0]!, high: sorted.at(-1)! };
+}
+
+async function interleaved(ours: () => Promise<void>, theirs: () => Promise<void>, iterations: number) {
+  return compareInterleaved(cpuTimer(ours, iterations), cpuTimer(theirs, iterations), ROUNDS);
 }
 
 async function browserBundle(source: string): Promise<{ minified: number; gzipped: number }> {

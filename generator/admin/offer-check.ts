@@ -8,6 +8,7 @@ import * as runtime from "@mboxgen/runtime";
 import type { AttributeSpec } from "@mboxgen/runtime";
 import { emitCheckScript } from "../emit/mbox-module.js";
 import type { DefinitionIr, MboxIr, TypeIr } from "../ir.js";
+import { toJsonPointer } from "../json-document.js";
 import { locateMismatch } from "./mismatch.js";
 import type { ActivityStatus, AuthoredActivity, AuthoredOffers, AuthoredServing } from "./authored-offers.js";
 
@@ -83,7 +84,7 @@ function insideOf(check: SchemaCheck, key: string, value: unknown): KeyViolation
   try {
     const mismatch = locateMismatch(type, value, check.definitions);
     if (mismatch === undefined || mismatch.path.length === 0) return undefined;
-    const pointer = [key, ...mismatch.path].map((segment) => `/${String(segment).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+    const pointer = toJsonPointer([key, ...mismatch.path]);
     return "value" in mismatch ? { pointer, rule: mismatch.rule, value: mismatch.value } : { pointer, rule: mismatch.rule };
   } catch {
     return undefined;

@@ -9,6 +9,7 @@ import { readAuthoredOffers, type AuthoredOffers, type AuthoredOffersFilter } fr
 import { checkAuthoredOffers, compileSchemaChecks, type KeyViolation, type OfferCheckReport, type OfferResult } from "../admin/offer-check.js";
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
 import { buildSchemaIrs } from "../generate.js";
+import { toJsonPointer } from "../json-document.js";
 import { loadConfigFile } from "./config-file.js";
 import type { CliEnvironment } from "./environment.js";
 import { assertInputExists, readSchemaFolder, toPosix } from "./files.js";
@@ -115,7 +116,7 @@ function describeValue(value: unknown): string {
 const quoted = (name: string) => `"${printable(name)}"`;
 
 function violationLine(violation: KeyViolation): string {
-  const where = violation.key === "" ? "the offer" : `/${printable(violation.key.replaceAll("~", "~0").replaceAll("/", "~1"))}`;
+  const where = violation.key === "" ? "the offer" : printable(toJsonPointer([violation.key]));
   const got = "value" in violation ? `; got ${describeValue(violation.value)}` : "; it is missing";
   const instead = violation.fallback === undefined ? "visitors get no value (the key has no default)" : `visitors get the default ${describeValue(violation.fallback)}`;
   const line = `      ${where}: must be ${printable(violation.rule)}${got} → ${instead}`;

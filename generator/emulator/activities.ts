@@ -5,7 +5,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import activitiesSchema from "./activities.schema.json" with { type: "json" };
 import { createGeneratorError, GeneratorErrors } from "../errors.js";
-import { fromJsonPointer, locate, type JsonDocument } from "../json-document.js";
+import { fromJsonPointer, locate, toJsonPointer, type JsonDocument } from "../json-document.js";
 import { describeViolations } from "../schema-violations.js";
 
 /** Who qualifies for an activity, by one mbox parameter. */
@@ -93,13 +93,13 @@ function resolveOffers(file: ActivitiesFile): Array<{ pointer: string; reason: s
   const each = (visit: (experience: Experience, at: string) => void) => {
     for (const [mbox, activities] of mboxes) {
       activities.forEach((activity, activityIndex) => {
-        activity.experiences.forEach((experience, index) => visit(experience, `/mboxes/${mbox.replaceAll("~", "~0").replaceAll("/", "~1")}/${activityIndex}/experiences/${index}/offer`));
+        activity.experiences.forEach((experience, index) => visit(experience, toJsonPointer(["mboxes", mbox, activityIndex, "experiences", index, "offer"])));
       });
     }
   };
   for (const [mbox, activities] of mboxes) {
     activities.forEach((activity, activityIndex) => {
-      const at = `/mboxes/${mbox.replaceAll("~", "~0").replaceAll("/", "~1")}/${activityIndex}`;
+      const at = toJsonPointer(["mboxes", mbox, activityIndex]);
       for (const field of ["startsAt", "endsAt"] as const) {
         if (activity[field] !== undefined && Number.isNaN(Date.parse(activity[field]!))) problems.push({ pointer: `${at}/${field}`, reason: `must be an ISO 8601 date-time (such as 2027-01-31T00:00:00Z), got ${JSON.stringify(activity[field])}` });
       }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runCli, startEmulator, type RunningEmulator } from "../../generator/index.js";
 import { repositoryRoot } from "../support/fixtures.js";
-import { readmeBlocks, shellCommands } from "../support/readme.js";
+import { readmeBlocks, shellCommands, withAssignments } from "../support/readme.js";
 
 let emulator: RunningEmulator;
 let workspace: string;
@@ -32,14 +32,9 @@ const block = (marker: string) => {
 
 /** A shell command as the README writes it: `NAME=value` words first, then `npx mboxgen …`. */
 function splitCommand(words: string[]): { env: Record<string, string>; argv: string[] } {
-  const env: Record<string, string> = {};
-  let index = 0;
-  for (; /^[A-Z_]+=/.test(words[index] ?? ""); index += 1) {
-    const [name, ...value] = words[index]!.split("=");
-    env[name!] = value.join("=");
-  }
-  expect(words.slice(index, index + 2)).toEqual(["npx", "mboxgen"]);
-  return { env, argv: words.slice(index + 2).map((word) => word.replace("http://127.0.0.1:8080", emulator.url)) };
+  const { env, command } = withAssignments(words);
+  expect(command.slice(0, 2)).toEqual(["npx", "mboxgen"]);
+  return { env, argv: command.slice(2).map((word) => word.replace("http://127.0.0.1:8080", emulator.url)) };
 }
 
 async function run(argv: string[], env: Record<string, string>) {

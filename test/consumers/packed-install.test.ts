@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDeliveryServer, type DeliveryTestServer } from "../support/delivery-server.js";
 import { endGroup, spawnGroup } from "../support/processes.js";
 import { repositoryRoot } from "../support/fixtures.js";
-import { readmeBlocks, readmeTypeScriptBlocks, shellCommands } from "../support/readme.js";
+import { readmeBlocks, readmeTypeScriptBlocks, shellCommands, withAssignments } from "../support/readme.js";
 
 const exec = promisify(execFile);
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -40,10 +40,7 @@ async function packedFiles(tarball: string): Promise<string[]> {
 
 /** Runs a README command in the app, as a shell would (`npx`, `cp`). */
 async function runCommand(words: string[]): Promise<{ stdout: string; stderr: string }> {
-  // `NAME=value` words before the command set its environment, as in a shell.
-  const assignments = words.findIndex((word) => !/^[A-Z_]+=/.test(word));
-  const env = Object.fromEntries(words.slice(0, assignments).map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]));
-  const [command, ...args] = words.slice(assignments) as [string, ...string[]];
+  const { env, command: [command, ...args] } = withAssignments(words) as { env: Record<string, string>; command: [string, ...string[]] };
   return exec(command === "npx" && process.platform === "win32" ? "npx.cmd" : command, args, { cwd: app, env: { ...process.env, CI: "true", ...env } });
 }
 

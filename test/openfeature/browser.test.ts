@@ -10,14 +10,14 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../support/browser.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pathToFileURL } from "node:url";
 import type { RunningEmulator } from "../../generator/index.js";
 import { repositoryRoot } from "../support/fixtures.js";
 import { endGroup, spawnGroup, waitFor } from "../support/processes.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** The example's server (examples/openfeature-react/server.tsx, loaded at run time: it imports modules it generates). */
 interface RunningExample {
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const server = pathToFileURL(join(repositoryRoot, "examples/openfeature-react/server.tsx")).href;
   const { startExample } = (await import(server)) as { startExample: () => Promise<RunningExample> };
   example = await startExample();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

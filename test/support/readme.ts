@@ -49,3 +49,11 @@ export function shellCommands(code: string): string[][] {
     .filter((line) => line !== "" && !line.startsWith("#"))
     .map((line) => line.split(/\s+/));
 }
+
+/** A command's words split as a shell reads them: leading `NAME=value` words set its environment. */
+export function withAssignments(words: readonly string[]): { env: Record<string, string>; command: string[] } {
+  const first = words.findIndex((word) => !/^[A-Z_]+=/.test(word));
+  const assignments = first === -1 ? words : words.slice(0, first);
+  const env = Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]));
+  return { env, command: first === -1 ? [] : words.slice(first) };
+}

@@ -11,7 +11,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "../support/browser.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getAttributes, demoEngineeringFlags, heroBanner, promoStrip } from "../../fixtures/example/expected/index.js";
 import type { RunningEmulator } from "../../generator/index.js";
@@ -19,7 +20,6 @@ import { repositoryRoot } from "../support/fixtures.js";
 import { exampleActivities, remoteClientFor, startTestEmulator } from "../support/openfeature.js";
 import type { PageScenario } from "./page/alloy-page.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ORGANIZATION = "ACME0000000000@AdobeOrg";
 const DATASTREAM = "ds-web";
 const SCOPES = ["demo-engineering-flags", "hero-banner", "promo-strip"];
@@ -33,7 +33,7 @@ beforeAll(async () => {
   emulator = await startTestEmulator({ ...exampleActivities(), edge: { organizationId: ORGANIZATION, datastreamId: DATASTREAM } });
   const bundle = await build({ entryPoints: [join(repositoryRoot, "test/web-sdk/page/alloy-page.ts")], bundle: true, write: false, format: "iife", platform: "browser", target: "es2022", logLevel: "silent", absWorkingDir: repositoryRoot });
   pageScript = bundle.outputFiles[0]!.text;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
